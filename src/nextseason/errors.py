@@ -1,0 +1,103 @@
+"""One exception hierarchy for nextseason.
+
+Every error the library raises on purpose is a :class:`NextseasonError`. The CLI turns
+these into a message and a non-zero exit code in one place (``cli.py``); the web app will
+map them to HTTP statuses in one handler.
+
+::
+
+    NextseasonError
+    ├── ConfigError            the data or database path is missing or unusable
+    ├── StoreError             the database cannot be opened, is too new, or is not ours
+    │   └── MigrationError     a migration failed to apply
+    ├── InputError             a raw input file is wrong; names the file and the row/line
+    │   ├── ArchiveError       truncated or corrupt zip / tar / gzip
+    │   ├── EncodingError      the file is not UTF-8
+    │   ├── SchemaError        a CSV column is missing or renamed; a JSON record lacks keys
+    │   ├── RecordError        one record is malformed (error body, bad date, bad number,
+    │   │                      unknown relation kind)
+    │   └── DataMissingError   a required file of the data directory is absent
+    ├── NotFoundError          a title or id matches nothing in the catalogue
+    └── DownloadError          fetching the public source files failed
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "NextseasonError",
+    "ConfigError",
+    "StoreError",
+    "MigrationError",
+    "InputError",
+    "ArchiveError",
+    "EncodingError",
+    "SchemaError",
+    "RecordError",
+    "DataMissingError",
+    "NotFoundError",
+    "DownloadError",
+]
+
+
+class NextseasonError(Exception):
+    """Base class of every error nextseason raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(NextseasonError):
+    exit_code = 2
+
+
+class StoreError(NextseasonError):
+    pass
+
+
+class MigrationError(StoreError):
+    pass
+
+
+class InputError(NextseasonError):
+    """A raw input is wrong. ``file`` and ``where`` (row or line) say where."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, file: str | None = None, where: str | None = None):
+        self.file = file
+        self.where = where
+        self.detail = message
+        parts = []
+        if file:
+            parts.append(str(file))
+        if where:
+            parts.append(where)
+        prefix = ", ".join(parts)
+        super().__init__(f"{prefix}: {message}" if prefix else message)
+
+
+class ArchiveError(InputError):
+    pass
+
+
+class EncodingError(InputError):
+    pass
+
+
+class SchemaError(InputError):
+    pass
+
+
+class RecordError(InputError):
+    pass
+
+
+class DataMissingError(InputError):
+    pass
+
+
+class NotFoundError(NextseasonError):
+    exit_code = 4
+
+
+class DownloadError(NextseasonError):
+    exit_code = 5

@@ -1,0 +1,179 @@
+"""``build``: import every raw source into a new database that replaces the old one only
+when the whole import succeeded.
+
+The new database is written to a temporary file beside the target, inside one
+``BEGIN IMMEDIATE`` transaction, checked, and moved over the target with
+:func:`os.replace` (atomic on POSIX). On any error the temporary file is removed and the
+previous database is left exactly as it was. The same inputs give the same database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ConfigError, DataMissingError, NextseasonError
+from ..store.db import connect
+from .context import ImportContext, ImportResult
+from .readers import sha256_file
+from .sources import SOURCES, Source
+
+__all__ = ["BuildReport", "Progress", "build", "resolve_data_dir", "import_source", "ENV_DATA"]
+
+ENV_DATA = "NEXTSEASON_DATA"
+DATA_HELP = (
+    "nextseason reads the public raw files listed in SOURCES.md (MyAnimeList snapshots, "
+    "sales, ID crosswalks). Point --data (or NEXTSEASON_DATA) at a folder that holds them, "
+    "e.g. ../shared/data/raw in the project's checkout, or fetch them with "
+    "`nextseason data download DIR`."
+)
+
+
+class Progress:
+    """Receives progress events; the CLI draws them with Rich. The default does nothing."""
+
+    def start(self, source: Source) -> None: ...
+    def advance(self, source: Source, n: int) -> None: ...
+    def finish(self, source: Source, result: ImportResult) -> None: ...
+    def stage(self, name: str) -> None: ...
+
+
+@dataclass
+class BuildReport:
+    db_path: Path
+    results: dict[str, ImportResult] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    link_stats: dict[str, int] = field(default_factory=dict)
+    size_bytes: int = 0
+
+
+def resolve_data_dir(data: str | os.PathLike[str] | None) -> Path:
+    if data:
+        path = Path(data)
+    elif os.environ.get(ENV_DATA):
+        path = Path(os.environ[ENV_DATA])
+    else:
+        raise ConfigError(f"no data directory given. {DATA_HELP}")
+    if not path.is_dir():
+        raise ConfigError(f"data directory {path} does not exist. {DATA_HELP}")
+    return path
+
+
+def _hash_source(path: Path) -> str:
+    if path.is_dir():
+        h = hashlib.sha256()
+        for f in sorted(p for p in path.iterdir() if p.is_file()):
+            h.update(f.name.encode() + b"\0" + sha256_file(f).encode())
+        return h.hexdigest()
+    return sha256_file(path)
+
+
+def import_source(
+    conn: sqlite3.Connection, data_dir: Path, source: Source, progress: Progress | None = None
+) -> ImportResult:
+    """Import one source inside the caller's transaction; records its snapshot row."""
+    progress = progress or Progress()
+    path = data_dir / source.path
+    if not path.exists():
+        raise DataMissingError(f"missing input for {source.name}. {DATA_HELP}", file=str(path))
+    content_hash = _hash_source(path)
+    conn.execute(
+        "INSERT INTO snapshot (name, kind, as_of, file, content_hash, row_count, stored_count)"
+        " VALUES (?,?,?,?,?,0,0) ON CONFLICT (name) DO UPDATE SET kind=excluded.kind,"
+        " as_of=excluded.as_of, file=excluded.file, content_hash=excluded.content_hash",
+        (source.name, source.kind, source.as_of, source.path, content_hash),
+    )
+    snapshot_id = conn.execute(
+        "SELECT id FROM snapshot WHERE name = ?", (source.name,)
+    ).fetchone()[0]
+    ctx = ImportContext(conn, data_dir, snapshot_id, source.as_of,
+                        advance=lambda n: progress.advance(source, n))
+    progress.start(source)
+    result = source.importer(path, ctx)
+    conn.execute(
+        "UPDATE snapshot SET row_count = ?, stored_count = ?, skipped = ? WHERE id = ?",
+        (result.read, result.stored, json.dumps(dict(sorted(result.skipped.items()))),
+         snapshot_id),
+    )
+    progress.finish(source, result)
+    return result
+
+
+def _add_fan_aliases(conn: sqlite3.Connection) -> int:
+    from ..search.aliases import fan_alias_rows
+    from ..search.normalize import normalize
+
+    n = 0
+    for mal_id, alias in fan_alias_rows():
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO title (mal_id, title, kind, lang, norm, snapshot_id)"
+            " SELECT ?, ?, 'fan', 'und', ?, NULL WHERE EXISTS"
+            " (SELECT 1 FROM anime WHERE mal_id = ?)",
+            (mal_id, alias, normalize(alias), mal_id),
+        )
+        n += cur.rowcount
+    return n
+
+
+def _link(conn: sqlite3.Connection) -> dict[str, int]:
+    from .. import link
+
+    stats = link.link_catalogue(conn)
+    return {k: v for k, v in vars(stats).items() if isinstance(v, int)}
+
+
+def build(
+    data: str | os.PathLike[str] | None,
+    db_path: str | os.PathLike[str],
+    *,
+    progress: Progress | None = None,
+    sources: Iterable[Source] = SOURCES,
+    after_import: Callable[[sqlite3.Connection], None] | None = None,
+) -> BuildReport:
+    """Build the whole database from ``data`` into ``db_path``, atomically."""
+    data_dir = resolve_data_dir(data)
+    target = Path(db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
+    for leftover in (tmp, Path(f"{tmp}-journal")):
+        leftover.unlink(missing_ok=True)
+    progress = progress or Progress()
+    report = BuildReport(db_path=target)
+    conn = connect(tmp)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN IMMEDIATE")
+        for source in sources:
+            report.results[source.name] = import_source(conn, data_dir, source, progress)
+        progress.stage("aliases")
+        report.counts["fan_aliases"] = _add_fan_aliases(conn)
+        conn.execute("COMMIT")
+        progress.stage("linking sequels and franchises")
+        report.link_stats = _link(conn)
+        if after_import:
+            after_import(conn)
+        progress.stage("checking")
+        problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise NextseasonError(f"internal error: {len(problems)} foreign-key problems")
+        for table in ("anime", "title", "relation", "observation", "source_work",
+                      "video_sales", "crosswalk", "sequel_link", "franchise"):
+            report.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        conn.execute("ANALYZE")
+        conn.execute("VACUUM")
+        conn.close()
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            conn.close()
+        finally:
+            tmp.unlink(missing_ok=True)
+        raise
+    report.size_bytes = target.stat().st_size
+    return report

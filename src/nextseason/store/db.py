@@ -1,0 +1,74 @@
+"""Opening the store: read-write for the one write path, read-only for everything else."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+
+from ..errors import StoreError
+from .migrations import apply_migrations
+
+__all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly"]
+
+ENV_DB = "NEXTSEASON_DB"
+
+
+def default_db_path() -> Path:
+    """``~/.local/share/nextseason/nextseason.db`` (or the platform's equivalent)."""
+    return Path(platformdirs.user_data_dir("nextseason", appauthor=False)) / "nextseason.db"
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """``--db`` first, then ``$NEXTSEASON_DB``, then the user data directory."""
+    if db:
+        return Path(db)
+    if os.environ.get(ENV_DB):
+        return Path(os.environ[ENV_DB])
+    return default_db_path()
+
+
+def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) a database for writing, with the schema migrated.
+
+    The connection is in autocommit mode (``isolation_level=None``): writers open their
+    own ``BEGIN IMMEDIATE`` transaction.
+    """
+    p = Path(path)
+    if str(p) != ":memory:":
+        p.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(p), isolation_level=None)
+        _tune(conn)
+        if migrate:
+            apply_migrations(conn)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{p}: cannot open as a nextseason database ({exc})") from exc
+    return conn
+
+
+def connect_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """Open an existing database read-only (``mode=ro`` and ``PRAGMA query_only``)."""
+    p = Path(path)
+    if not p.exists():
+        raise StoreError(
+            f"no database at {p}. Build one first: nextseason build --data PATH/TO/data/raw"
+        )
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+        _tune(conn)
+        conn.execute("PRAGMA query_only = 1")
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{p}: not a nextseason database ({exc})") from exc
+    if "anime" not in names or "_migrations" not in names:
+        raise StoreError(f"{p}: not a nextseason database (no catalogue tables)")
+    return conn
