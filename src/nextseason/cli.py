@@ -1,0 +1,171 @@
+"""The ``nextseason`` command: thin wrappers, one library call each.
+
+Every command opens the store, calls one library function and renders the result; errors
+of the :mod:`nextseason.errors` hierarchy become a one-line message and an exit code here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from . import __version__
+from .errors import NextseasonError
+from .ingest.build import Progress as BuildProgress
+from .ingest.context import ImportResult
+from .ingest.sources import Source
+from .store.db import ENV_DB, connect_readonly, resolve_db_path
+
+app = typer.Typer(
+    name="nextseason",
+    help="Will there be another season, and when? Anime facts with their dates and sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+data_app = typer.Typer(help="Get the public raw data files.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+T = TypeVar("T")
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help=f"Database file. Default: ${ENV_DB}, else the user data dir.",
+                 show_default=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Call the library; turn our errors into a message and an exit code."""
+    try:
+        return fn()
+    except NextseasonError as exc:
+        err.print(f"[bold red]error:[/bold red] {exc}", soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+@contextmanager
+def _readonly(db: Path | None) -> Iterator[Any]:
+    conn = _run(lambda: connect_readonly(resolve_db_path(db)))
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"nextseason {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Will there be another season, and when?"""
+
+
+class _RichProgress(BuildProgress):
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.tasks: dict[str, TaskID] = {}
+
+    def start(self, source: Source) -> None:
+        self.tasks[source.name] = self.bar.add_task(source.name, total=source.size_hint)
+
+    def advance(self, source: Source, n: int) -> None:
+        self.bar.advance(self.tasks[source.name], n)
+
+    def finish(self, source: Source, result: ImportResult) -> None:
+        task = self.tasks[source.name]
+        self.bar.update(task, total=result.read, completed=result.read)
+        for w in result.warnings:
+            self.bar.console.print(f"  [dim]{source.name}: {w}[/dim]")
+
+    def stage(self, name: str) -> None:
+        self.bar.console.print(f"[dim]… {name}[/dim]")
+
+
+@app.command()
+def build(
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="Folder of raw files (see SOURCES.md). Default: $NEXTSEASON_DATA.",
+        show_default=False)] = None,
+    db: DbOption = None,
+) -> None:
+    """Import every raw file into a new database; replaces the old one only on success."""
+    from .ingest.build import build as run_build
+
+    target = resolve_db_path(db)
+    with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=False,
+                  disable=not err.is_terminal and not sys.stderr.isatty()) as bar:
+        report = _run(lambda: run_build(data, target, progress=_RichProgress(bar)))
+    for name, r in report.results.items():
+        skipped = ", ".join(f"{n} {why}" for why, n in r.skipped.items())
+        out.print(f"{name:<18} {r.read:>7,} read {r.stored:>7,} stored"
+                  + (f"  [dim](skipped {skipped})[/dim]" if skipped else ""))
+    counts = ", ".join(f"{k} {v:,}" for k, v in report.counts.items())
+    out.print(f"[bold]Built[/bold] {report.db_path} ({report.size_bytes / 1e6:.1f} MB): {counts}")
+    if report.link_stats:
+        out.print("Linker: " + ", ".join(f"{k} {v:,}" for k, v in report.link_stats.items()))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="A title in any spelling.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100,
+                                       help="How many results.")] = 10,
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Find a show by any of its titles: exact, then prefix, then fuzzy matches."""
+    from .report.render_text import search_text
+    from .search.index import SearchIndex
+
+    with _readonly(db) as conn:
+        hits = _run(lambda: SearchIndex.from_db(conn).search(query, limit=limit))
+    if json_:
+        out.print_json(json.dumps([h.__dict__ if hasattr(h, "__dict__") else h._asdict()
+                                   for h in hits], ensure_ascii=False, default=str))
+    else:
+        search_text(hits, out, query)
+
+
+@app.command()
+def show(
+    query: Annotated[str, typer.Argument(help="A title in any spelling, or a MAL id.")],
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """The franchise of a show as a timeline, its source work, and its latest figures."""
+    from .report.franchise import franchise_report
+    from .report.render_text import franchise_text
+    from .search.resolve import resolve_anime
+
+    with _readonly(db) as conn:
+        report = _run(lambda: franchise_report(conn, resolve_anime(conn, query)))
+    if json_:
+        out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        franchise_text(report, out)

@@ -1,0 +1,117 @@
+"""Terminal renderers (Rich) for the reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from .franchise import FranchiseReport, Observation
+
+__all__ = ["franchise_text", "search_text", "fmt_date", "fmt_value"]
+
+_STATUS = {"finished": "finished", "airing": "airing", "not_yet_aired": "not yet aired"}
+_METRIC_ORDER = ["members", "score", "scored_by", "rank", "popularity", "favorites", "status"]
+
+
+def fmt_date(value: str | None, precision: str | None = None) -> str:
+    return value or "?"
+
+
+def fmt_value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return _STATUS.get(str(value), str(value))
+
+
+def _span(start: str | None, end: str | None, status: str | None) -> str:
+    if start and end and start == end:
+        return start
+    if start and not end:
+        return f"{start} – " + ("…" if status == "airing" else "?")
+    return f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def _history(obs: Sequence[Observation], metric: str) -> str:
+    points = [o for o in obs if o.metric == metric]
+    return " → ".join(f"{fmt_value(o.value)} ({o.observed_at})" for o in points)
+
+
+def franchise_text(report: FranchiseReport, console: Console) -> None:
+    head = Text(report.title, style="bold")
+    head.append(f"  MAL {report.mal_id}", style="dim")
+    console.print(head)
+    if report.franchise_name and report.franchise_size > 1:
+        console.print(
+            f"Franchise: {report.franchise_name} ({report.franchise_size} entries)", style="dim"
+        )
+    table = Table(title="Timeline", title_justify="left", show_lines=False)
+    for col, kw in [("#", {"justify": "right"}), ("Type", {}), ("Title", {"overflow": "fold"}),
+                    ("Aired", {}), ("Eps", {"justify": "right"}), ("Status", {}),
+                    ("MAL", {"justify": "right"})]:
+        table.add_column(col, **kw)
+    for e in report.entries:
+        title = e.title + (f"\n[dim]{e.english}[/dim]" if e.english and e.english != e.title else "")
+        table.add_row(
+            f"S{e.season_number}" if e.season_number else "",
+            e.type or "?",
+            title,
+            _span(e.start, e.end, e.status),
+            str(e.episodes) if e.episodes else "?",
+            _STATUS.get(e.status or "", e.status or "?"),
+            str(e.mal_id),
+            style="bold yellow" if e.is_query else None,
+        )
+    console.print(table)
+    if report.omitted:
+        console.print(f"({report.omitted} more entries of this franchise not shown)", style="dim")
+    if report.source_works:
+        src = Table(title="Source material", title_justify="left")
+        for col in ("Work", "Type", "Volumes", "Years", "Status", "As of"):
+            src.add_column(col)
+        for w in report.source_works:
+            years = f"{w.start_year or '?'}–{w.end_year or ''}"
+            src.add_row(f"{w.title} [dim](manga {w.manga_id})[/dim]", w.type or "?",
+                        str(w.volumes) if w.volumes else "?", years, w.status or "?",
+                        f"{w.as_of} ({w.source})")
+        console.print(src)
+    else:
+        console.print("Source material: none linked in the catalogue.", style="dim")
+    obs = Table(title=f"Latest observations for MAL {report.mal_id}", title_justify="left")
+    for col in ("Metric", "Value", "Observed", "Source", "History"):
+        obs.add_column(col)
+    latest = sorted(report.latest, key=lambda o: _METRIC_ORDER.index(o.metric)
+                    if o.metric in _METRIC_ORDER else 99)
+    for o in latest:
+        obs.add_row(o.metric, fmt_value(o.value), o.observed_at, o.source,
+                    _history(report.history, o.metric))
+    console.print(obs)
+    if report.sales:
+        lines = [
+            f"{s.title} ({s.year}): {fmt_value(s.avg_sales_k)}k per volume"
+            + (" [red](suspect value)[/red]" if s.avg_sales_suspect else "")
+            for s in report.sales
+        ]
+        console.print(Group(Text("Home-video sales (first release, to 2020)", style="bold"),
+                            *lines))
+
+
+def search_text(hits: Sequence[Any], console: Console, query: str) -> None:
+    if not hits:
+        console.print(f"No title matches {query!r}.")
+        return
+    table = Table(title=f"Search: {query}", title_justify="left")
+    for col, kw in [("MAL", {"justify": "right"}), ("Title", {"overflow": "fold"}),
+                    ("Type", {}), ("Year", {}), ("Matched", {"overflow": "fold"}),
+                    ("Score", {"justify": "right"}), ("Members", {"justify": "right"})]:
+        table.add_column(col, **kw)
+    for h in hits:
+        table.add_row(str(h.mal_id), h.title, h.type or "?", str(h.year or "?"),
+                      f"{h.matched_alias} [dim]({h.matched_kind}, {h.match})[/dim]",
+                      f"{h.score:.0f}", f"{h.members:,}" if h.members else "?")
+    console.print(table)

@@ -1,0 +1,33 @@
+"""Turn what a user typed (a title in any spelling, or a MAL id) into one catalogue entry."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from ..errors import NotFoundError
+
+__all__ = ["resolve_anime"]
+
+
+def resolve_anime(conn: sqlite3.Connection, query: str) -> int:
+    """The MAL id ``query`` names: a number is taken as a MAL id, anything else is searched.
+
+    Raises :class:`NotFoundError` with the nearest titles when nothing matches well.
+    """
+    from .index import SearchIndex
+
+    q = query.strip()
+    if not q:
+        raise NotFoundError("type a title (any spelling) or a MAL id")
+    if q.isdigit():
+        if conn.execute("SELECT 1 FROM anime WHERE mal_id = ?", (int(q),)).fetchone():
+            return int(q)
+        raise NotFoundError(f"no anime with MAL id {q} in the catalogue")
+    hits = SearchIndex.from_db(conn).search(q, limit=5)
+    if not hits or (hits[0].match == "fuzzy" and hits[0].score < 60):
+        near = ", ".join(f"{h.title} ({h.mal_id})" for h in hits[:3])
+        raise NotFoundError(
+            f"no title matches {q!r}" + (f"; nearest: {near}" if near else "")
+            + ". Try `nextseason search` with fewer words."
+        )
+    return hits[0].mal_id
