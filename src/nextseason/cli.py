@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -58,7 +59,7 @@ def _run(fn: Callable[[], T]) -> T:
     try:
         return fn()
     except NextseasonError as exc:
-        err.print(f"[bold red]error:[/bold red] {exc}", soft_wrap=True)
+        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None
 
 
@@ -100,7 +101,7 @@ class _RichProgress(BuildProgress):
         task = self.tasks[source.name]
         self.bar.update(task, total=result.read, completed=result.read)
         for w in result.warnings:
-            self.bar.console.print(f"  [dim]{source.name}: {w}[/dim]")
+            self.bar.console.print(f"  [dim]{source.name}: {escape(w)}[/dim]")
 
     def stage(self, name: str) -> None:
         self.bar.console.print(f"[dim]… {name}[/dim]")
@@ -124,7 +125,7 @@ def build(
     for name, r in report.results.items():
         skipped = ", ".join(f"{n} {why}" for why, n in r.skipped.items())
         out.print(f"{name:<18} {r.read:>7,} read {r.stored:>7,} stored"
-                  + (f"  [dim](skipped {skipped})[/dim]" if skipped else ""))
+                  + (f"  [dim](skipped {escape(skipped)})[/dim]" if skipped else ""))
     counts = ", ".join(f"{k} {v:,}" for k, v in report.counts.items())
     out.print(f"[bold]Built[/bold] {report.db_path} ({report.size_bytes / 1e6:.1f} MB): {counts}")
     if report.link_stats:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-__all__ = ["Show", "SyntheticCatalogue", "make_catalogue", "write_synthetic_data"]
+__all__ = ["Show", "SyntheticCatalogue", "make_catalogue", "visible_at", "write_synthetic_data",
+           "SNAPSHOT_2018", "SNAPSHOT_2021", "SNAPSHOT_2025"]
 
 SNAPSHOT_2018 = date(2018, 6, 30)
 SNAPSHOT_2021 = date(2021, 1, 24)
@@ -100,7 +101,7 @@ def make_catalogue(seed: int = 0, n_franchises: int = 24) -> SyntheticCatalogue:
             shows.append(Show(next_id, f"{base} Movie", None, "Movie", movie_start, movie_start,
                               1, f, 0, manga_id, rng.randint(1_000, 90_000), 7.0))
             next_id += 1
-    shows[0].synonyms = ["Sample Alias & Co."]
+    next(s for s in shows if 2010 <= s.start.year <= 2017).synonyms = ["Sample Alias & Co."]
     return SyntheticCatalogue(shows, sequels, manga)
 
 
@@ -117,7 +118,7 @@ def _aired_string(s: Show, as_of: date) -> tuple[str, str]:
     return f"{fmt(s.start)} to {fmt(s.end)}", "Finished Airing"
 
 
-def _visible(s: Show, as_of: date) -> bool:
+def visible_at(s: Show, as_of: date) -> bool:
     return s.start <= as_of + timedelta(days=200)
 
 
@@ -130,7 +131,7 @@ def _related(cat: SyntheticCatalogue, s: Show, as_of: date, *, v3: bool) -> dict
                               "url": f"https://myanimelist.net/manga/{s.manga_id}"}]
     for p, q in cat.sequels:
         for kind, a, b in (("Sequel", p, q), ("Prequel", q, p)):
-            if a == s.mal_id and _visible(by_id[b], as_of):
+            if a == s.mal_id and visible_at(by_id[b], as_of):
                 rel.setdefault(kind, []).append(
                     {"mal_id": b, "type": "anime", key: by_id[b].title,
                      "url": f"https://myanimelist.net/anime/{b}"})
@@ -147,7 +148,7 @@ def _write_2018(cat: SyntheticCatalogue, folder: Path) -> None:
     w = csv.DictWriter(buf, cols)
     w.writeheader()
     for s in cat.shows:
-        if not _visible(s, SNAPSHOT_2018):
+        if not visible_at(s, SNAPSHOT_2018):
             continue
         aired, status = _aired_string(s, SNAPSHOT_2018)
         w.writerow({
@@ -161,7 +162,8 @@ def _write_2018(cat: SyntheticCatalogue, folder: Path) -> None:
             "members": s.members // 3, "favorites": s.members // 100, "background": "",
             "premiered": f"Spring {s.start.year}", "broadcast": "",
             "related": repr(_related(cat, s, SNAPSHOT_2018, v3=False)),
-            "producer": "Aniplex &amp; Friends", "licensor": "", "studio": _STUDIOS[s.franchise % 4],
+            "producer": "Aniplex &amp; Friends", "licensor": "",
+            "studio": _STUDIOS[s.franchise % 4],
             "genre": ", ".join(_GENRES[s.franchise % 8: s.franchise % 8 + 2]),
             "opening_theme": "[]", "ending_theme": "[]",
         })
@@ -197,7 +199,7 @@ def _write_2021(cat: SyntheticCatalogue, folder: Path) -> None:
     target.mkdir(parents=True, exist_ok=True)
     files: list[tuple[str, bytes]] = []
     for s in cat.shows:
-        if s.start.year < 2010 or not _visible(s, SNAPSHOT_2021):
+        if s.start.year < 2010 or not visible_at(s, SNAPSHOT_2021):
             continue
         body = json.dumps(_v3_record(cat, s)).encode()
         season = ["winter", "spring", "summer", "fall"][(s.start.month - 1) // 3]
@@ -237,7 +239,7 @@ def _write_2025(cat: SyntheticCatalogue, folder: Path) -> None:
             "demographics"]
     rows = []
     for s in cat.shows:
-        if not _visible(s, SNAPSHOT_2025):
+        if not visible_at(s, SNAPSHOT_2025):
             continue
         aired, status = _aired_string(s, SNAPSHOT_2025)
         rows.append({
@@ -336,7 +338,9 @@ def _write_rules(cat: SyntheticCatalogue, folder: Path) -> None:
                                                                      encoding="utf-8")
 
 
-def write_synthetic_data(folder: str | Path, seed: int = 0, n_franchises: int = 24) -> SyntheticCatalogue:
+def write_synthetic_data(
+    folder: str | Path, seed: int = 0, n_franchises: int = 24
+) -> SyntheticCatalogue:
     """Write a complete synthetic data directory into ``folder``; returns what it holds."""
     root = Path(folder)
     cat = make_catalogue(seed, n_franchises)

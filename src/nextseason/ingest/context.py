@@ -48,7 +48,9 @@ def to_int(value: str | float | int | None, *, file: str, where: str, column: st
     return int(f)
 
 
-def to_float(value: str | float | int | None, *, file: str, where: str, column: str) -> float | None:
+def to_float(
+    value: str | float | int | None, *, file: str, where: str, column: str
+) -> float | None:
     if value is None or value in _MISSING:
         return None
     try:

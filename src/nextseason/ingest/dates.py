@@ -23,8 +23,10 @@ _MONTHS = {
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
     )
 }
-_DAY = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2}), (\d{4})$")
-_MONTH = re.compile(r"^([A-Za-z]{3})[a-z]*\.?,? (\d{4})$")
+_FULL = ["january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"]
+_DAY = re.compile(r"^([A-Za-z]+)\.? (\d{1,2}), (\d{4})$")
+_MONTH = re.compile(r"^([A-Za-z]+)\.?,? (\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:+.Z-]*)?$")
 _UNKNOWN = {"", "?", "not available", "unknown", "none"}
@@ -43,10 +45,14 @@ class PartialDate(NamedTuple):
 
 
 def _month(name: str, text: str) -> int:
-    try:
-        return _MONTHS[name[:3].lower()]
-    except KeyError:
-        raise ValueError(f"unknown month {name!r} in date {text!r}") from None
+    n = name.lower()
+    if n in _MONTHS:
+        return _MONTHS[n]
+    if n in _FULL:
+        return _FULL.index(n) + 1
+    if n == "sept":
+        return 9
+    raise ValueError(f"unknown month {name!r} in date {text!r}")
 
 
 def parse_mal_date(text: str | None) -> PartialDate | None:

@@ -29,7 +29,7 @@ _MAL_URL = re.compile(r"myanimelist\.net/anime/(\d+)")
 _GROSS = re.compile(r"^¥(\d+(?:\.\d+)?)$")
 
 
-def _gross(text: str, where: dict[str, str]) -> tuple[float | None, int]:
+def _gross(text: str) -> tuple[float | None, int]:
     t = text.strip()
     if not t:
         return None, 0
@@ -46,7 +46,7 @@ def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
     result = ImportResult()
     links: dict[tuple[str, str], int] = {}
     linked_file = path / "anime_sales_df_linked.csv"
-    for line, row in iter_csv(linked_file, [*SALES_COLUMNS, "link"]):
+    for _line, row in iter_csv(linked_file, [*SALES_COLUMNS, "link"]):
         m = _MAL_URL.search(row["link"])
         if m:
             links[(row["title"], row["year"])] = int(m[1])
@@ -59,7 +59,7 @@ def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
         if mal_id:
             title_to_mal.setdefault(row["title"], mal_id)
         avg = to_float(row["avg_sales"], column="avg_sales", **where)
-        gross, broken = _gross(row["gross_1st_rls"], where)
+        gross, broken = _gross(row["gross_1st_rls"])
         ctx.conn.execute(
             "INSERT OR REPLACE INTO video_sales VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (

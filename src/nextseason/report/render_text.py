@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -43,12 +44,13 @@ def _history(obs: Sequence[Observation], metric: str) -> str:
 
 
 def franchise_text(report: FranchiseReport, console: Console) -> None:
-    head = Text(report.title, style="bold")
+    head = Text(report.title, style="bold")  # Text() never parses markup
     head.append(f"  MAL {report.mal_id}", style="dim")
     console.print(head)
     if report.franchise_name and report.franchise_size > 1:
         console.print(
-            f"Franchise: {report.franchise_name} ({report.franchise_size} entries)", style="dim"
+            f"Franchise: {escape(report.franchise_name)} ({report.franchise_size} entries)",
+            style="dim",
         )
     table = Table(title="Timeline", title_justify="left", show_lines=False)
     for col, kw in [("#", {"justify": "right"}), ("Type", {}), ("Title", {"overflow": "fold"}),
@@ -56,7 +58,9 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
                     ("MAL", {"justify": "right"})]:
         table.add_column(col, **kw)
     for e in report.entries:
-        title = e.title + (f"\n[dim]{e.english}[/dim]" if e.english and e.english != e.title else "")
+        title = escape(e.title)
+        if e.english and e.english != e.title:
+            title += f"\n[dim]{escape(e.english)}[/dim]"
         table.add_row(
             f"S{e.season_number}" if e.season_number else "",
             e.type or "?",
@@ -76,7 +80,7 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
             src.add_column(col)
         for w in report.source_works:
             years = f"{w.start_year or '?'}–{w.end_year or ''}"
-            src.add_row(f"{w.title} [dim](manga {w.manga_id})[/dim]", w.type or "?",
+            src.add_row(f"{escape(w.title)} [dim](manga {w.manga_id})[/dim]", w.type or "?",
                         str(w.volumes) if w.volumes else "?", years, w.status or "?",
                         f"{w.as_of} ({w.source})")
         console.print(src)
@@ -93,7 +97,7 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
     console.print(obs)
     if report.sales:
         lines = [
-            f"{s.title} ({s.year}): {fmt_value(s.avg_sales_k)}k per volume"
+            f"{escape(s.title)} ({s.year}): {fmt_value(s.avg_sales_k)}k per volume"
             + (" [red](suspect value)[/red]" if s.avg_sales_suspect else "")
             for s in report.sales
         ]
@@ -103,15 +107,15 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
 
 def search_text(hits: Sequence[Any], console: Console, query: str) -> None:
     if not hits:
-        console.print(f"No title matches {query!r}.")
+        console.print(f"No title matches {escape(repr(query))}.")
         return
-    table = Table(title=f"Search: {query}", title_justify="left")
+    table = Table(title=f"Search: {escape(query)}", title_justify="left")
     for col, kw in [("MAL", {"justify": "right"}), ("Title", {"overflow": "fold"}),
                     ("Type", {}), ("Year", {}), ("Matched", {"overflow": "fold"}),
                     ("Score", {"justify": "right"}), ("Members", {"justify": "right"})]:
         table.add_column(col, **kw)
     for h in hits:
-        table.add_row(str(h.mal_id), h.title, h.type or "?", str(h.year or "?"),
-                      f"{h.matched_alias} [dim]({h.matched_kind}, {h.match})[/dim]",
+        table.add_row(str(h.mal_id), escape(h.title), h.type or "?", str(h.year or "?"),
+                      f"{escape(h.matched_alias)} [dim]({h.matched_kind}, {h.match})[/dim]",
                       f"{h.score:.0f}", f"{h.members:,}" if h.members else "?")
     console.print(table)
