@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from nextseason.errors import ConfigError
+from nextseason.fixtures import SNAPSHOT_2025, visible_at
 from nextseason.ingest.build import build
 
 
@@ -32,7 +33,7 @@ def test_build_report(synthetic, tmp_path: Path) -> None:
     data, cat = synthetic
     report = build(data, tmp_path / "n.db")
     assert set(report.results) >= {"mal_2018", "jikan_2021", "jikan_2025"}
-    assert report.counts["anime"] == len(cat.shows)
+    assert report.counts["anime"] == sum(visible_at(s, SNAPSHOT_2025) for s in cat.shows)
     assert report.size_bytes > 0
     conn = sqlite3.connect(tmp_path / "n.db")
     snaps = conn.execute("SELECT name, as_of, row_count, stored_count, length(content_hash)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -147,8 +148,7 @@ def search(
     with _readonly(db) as conn:
         hits = _run(lambda: SearchIndex.from_db(conn).search(query, limit=limit))
     if json_:
-        out.print_json(json.dumps([h.__dict__ if hasattr(h, "__dict__") else h._asdict()
-                                   for h in hits], ensure_ascii=False, default=str))
+        out.print_json(json.dumps([asdict(h) for h in hits], ensure_ascii=False))
     else:
         search_text(hits, out, query)
 

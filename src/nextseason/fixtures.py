@@ -105,6 +105,12 @@ def make_catalogue(seed: int = 0, n_franchises: int = 24) -> SyntheticCatalogue:
     return SyntheticCatalogue(shows, sequels, manga)
 
 
+def _source(cat: SyntheticCatalogue, s: Show) -> str:
+    if s.manga_id is None:
+        return "Original"
+    return "Light novel" if cat.manga[s.manga_id][1] == "Light-Novel" else "Manga"
+
+
 def _aired_string(s: Show, as_of: date) -> tuple[str, str]:
     def fmt(d: date) -> str:
         return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
@@ -154,7 +160,8 @@ def _write_2018(cat: SyntheticCatalogue, folder: Path) -> None:
         w.writerow({
             "anime_id": s.mal_id, "title": s.title, "title_english": s.english or "",
             "title_japanese": "テスト", "title_synonyms": ", ".join(s.synonyms), "image_url": "",
-            "type": s.type, "source": "Manga", "episodes": s.episodes if status != "Not yet aired"
+            "type": s.type, "source": _source(cat, s),
+            "episodes": s.episodes if status != "Not yet aired"
             else 0, "status": status, "airing": str(status == "Currently Airing"),
             "aired_string": aired, "aired": repr({"from": s.start.isoformat(), "to": None}),
             "duration": "24 min. per ep.", "rating": "PG-13 - Teens 13 or older",
@@ -178,7 +185,7 @@ def _v3_record(cat: SyntheticCatalogue, s: Show) -> dict:
     return {
         "mal_id": s.mal_id, "url": f"https://myanimelist.net/anime/{s.mal_id}", "title": s.title,
         "title_english": s.english, "title_japanese": "テスト", "title_synonyms": s.synonyms,
-        "type": s.type, "source": "Manga",
+        "type": s.type, "source": _source(cat, s),
         "episodes": s.episodes if status == "Finished Airing" else None, "status": status,
         "airing": status == "Currently Airing",
         "aired": {"from": s.start.isoformat() + "T00:00:00+00:00", "to": None, "prop": {},
@@ -244,7 +251,7 @@ def _write_2025(cat: SyntheticCatalogue, folder: Path) -> None:
         aired, status = _aired_string(s, SNAPSHOT_2025)
         rows.append({
             "mal_id": s.mal_id, "title": s.title, "title_english": s.english or "",
-            "title_japanese": "テスト", "type": s.type, "source": "Manga",
+            "title_japanese": "テスト", "type": s.type, "source": _source(cat, s),
             "episodes": f"{float(s.episodes)}", "status": status, "airing": "False",
             "aired": aired.replace(",", "", 1) if status == "Not yet aired" else aired,
             "duration": "24 min per ep", "rating": "PG-13 - Teens 13 or older",

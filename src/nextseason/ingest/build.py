@@ -105,16 +105,15 @@ def import_source(
 
 
 def _add_fan_aliases(conn: sqlite3.Connection) -> int:
+    """Add the project's fan aliases (search/fan_aliases.csv) for shows in the catalogue."""
     from ..search.aliases import fan_alias_rows
-    from ..search.normalize import normalize
 
     n = 0
-    for mal_id, alias in fan_alias_rows():
+    for mal_id, alias, kind, lang, norm in fan_alias_rows():
         cur = conn.execute(
             "INSERT OR IGNORE INTO title (mal_id, title, kind, lang, norm, snapshot_id)"
-            " SELECT ?, ?, 'fan', 'und', ?, NULL WHERE EXISTS"
-            " (SELECT 1 FROM anime WHERE mal_id = ?)",
-            (mal_id, alias, normalize(alias), mal_id),
+            " SELECT ?, ?, ?, ?, ?, NULL WHERE EXISTS (SELECT 1 FROM anime WHERE mal_id = ?)",
+            (mal_id, alias, kind, lang, norm, mal_id),
         )
         n += cur.rowcount
     return n
@@ -123,8 +122,14 @@ def _add_fan_aliases(conn: sqlite3.Connection) -> int:
 def _link(conn: sqlite3.Connection) -> dict[str, int]:
     from .. import link
 
-    stats = link.link_catalogue(conn)
-    return {k: v for k, v in vars(stats).items() if isinstance(v, int)}
+    from ..link.adaptation import link_adaptations
+
+    stats = {k: v for k, v in vars(link.link_catalogue(conn)).items() if isinstance(v, int)}
+    conn.execute("BEGIN IMMEDIATE")
+    adaptations = link_adaptations(conn)
+    conn.execute("COMMIT")
+    stats.update({f"adaptation_{k}": v for k, v in vars(adaptations).items()})
+    return stats
 
 
 def build(

@@ -121,11 +121,11 @@ def iter_csv(
                         )
                 yield line, row
         except UnicodeDecodeError as exc:
+            bad_line, byte = _first_bad_line(path, member)
             raise EncodingError(
-                f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} after line {line}); "
-                "re-save the file as UTF-8",
+                f"not UTF-8 text (byte 0x{byte:02x}); re-save the file as UTF-8",
                 file=name,
-                where=f"line {line + 1}",
+                where=f"line {bad_line}",
             ) from exc
         except csv.Error as exc:
             raise RecordError(f"malformed CSV ({exc})", file=name, where=f"line {line}") from exc
@@ -133,6 +133,23 @@ def iter_csv(
             raise ArchiveError(
                 f"corrupt or truncated archive ({exc})", file=name, where=f"after line {line}"
             ) from exc
+
+
+def _first_bad_line(path: Path, member: str | None) -> tuple[int, int]:
+    """Find the physical line holding the first byte that is not UTF-8 (called on error)."""
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            raw: IO[bytes] = io.BytesIO(zf.read(member or zf.namelist()[0]))
+    elif path.suffix == ".gz":
+        raw = io.BytesIO(gzip.decompress(path.read_bytes()))
+    else:
+        raw = io.BytesIO(path.read_bytes())
+    for n, line in enumerate(raw, 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return n, exc.object[exc.start]
+    return 0, 0
 
 
 def load_json(path: Path) -> Any:

@@ -40,7 +40,9 @@ class TimelineEntry:
     end_precision: str | None
     episodes: int | None
     status: str | None
-    season_number: int | None  # 1, 2, ... along the TV/ONA sequel chain
+    #: n-th TV/ONA installment along the sequel chain (MAL lists a split cour such as
+    #: "2nd Season Part 2" as its own entry, so it counts as its own installment)
+    season_number: int | None
     is_query: bool
     link: str | None  # how the linker knows it follows its prequel
 
@@ -57,6 +59,7 @@ class SourceWork:
     as_of: str
     source: str
     adapted_by: list[int] = field(default_factory=list)
+    link: str = "relation"  # how the catalogue knows: relation | franchise | title
 
 
 @dataclass
@@ -97,23 +100,33 @@ class FranchiseReport:
         return asdict(self)
 
 
-def _sequel_numbers(conn: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[int, str]]:
-    """Season numbers along the TV/ONA sequel chains, from sequel_link."""
-    if not ids:
-        return {}
+def _sequel_numbers(
+    conn: sqlite3.Connection, types: dict[int, str | None]
+) -> dict[int, tuple[int, str]]:
+    """Season numbers of the TV/ONA members, walking sequel_link back to the first season.
+
+    Films, OVAs and specials on the chain are passed through but not counted, so a second
+    season that MAL lists after a film is still season 2.
+    """
+    ids = list(types)
     marks = ",".join("?" * len(ids))
-    edges = conn.execute(
-        f"SELECT prequel_id, sequel_id, method FROM sequel_link WHERE sequel_id IN ({marks})",
-        ids,
-    ).fetchall()
-    prequel = {s: (p, m) for p, s, m in edges}
+    prequel = {
+        s: (p, m)
+        for p, s, m in conn.execute(
+            f"SELECT prequel_id, sequel_id, method FROM sequel_link WHERE sequel_id IN ({marks})",
+            ids,
+        )
+    }
     out: dict[int, tuple[int, str]] = {}
-    for mal_id in ids:
+    for mal_id, kind in types.items():
+        if kind not in _SERIES:
+            continue
         n, cur, seen = 1, mal_id, {mal_id}
         while cur in prequel and prequel[cur][0] not in seen:
             cur = prequel[cur][0]
             seen.add(cur)
-            n += 1
+            if types.get(cur) in _SERIES:
+                n += 1
         out[mal_id] = (n, prequel[mal_id][1] if mal_id in prequel else "")
     return out
 
@@ -140,7 +153,7 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
             "SELECT a.*, NULL AS english FROM anime a WHERE mal_id = ?", (mal_id,)
         ).fetchall()
     series = [m for m in members if m["type"] in _SERIES]
-    numbers = _sequel_numbers(conn, [m["mal_id"] for m in series])
+    numbers = _sequel_numbers(conn, {m["mal_id"]: m["type"] for m in members})
     keep = {m["mal_id"] for m in series} | {mal_id}
     others = [m for m in members if m["mal_id"] not in keep]
     room = max(0, MAX_ENTRIES - len(keep))
@@ -161,7 +174,7 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
     marks = ",".join("?" * len(member_ids))
     works: dict[int, SourceWork] = {}
     for w in conn.execute(
-        f"SELECT DISTINCT s.*, a.mal_id AS adapted_by FROM adaptation a"
+        f"SELECT DISTINCT s.*, a.mal_id AS adapted_by, a.method FROM adaptation_link a"
         f" JOIN source_work s ON s.manga_id = a.manga_id WHERE a.mal_id IN ({marks})"
         f" ORDER BY s.start_year, s.manga_id",
         member_ids,
@@ -170,7 +183,7 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
             works[w["manga_id"]] = SourceWork(
                 manga_id=w["manga_id"], title=w["title"], type=w["type"], volumes=w["volumes"],
                 start_year=w["start_year"], end_year=w["end_year"], status=w["status"],
-                as_of=w["as_of"], source=snapshots[w["snapshot_id"]][0],
+                as_of=w["as_of"], source=snapshots[w["snapshot_id"]][0], link=w["method"],
             )
         if w["adapted_by"] not in works[w["manga_id"]].adapted_by:
             works[w["manga_id"]].adapted_by.append(w["adapted_by"])

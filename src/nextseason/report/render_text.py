@@ -59,10 +59,10 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
         table.add_column(col, **kw)
     for e in report.entries:
         title = escape(e.title)
-        if e.english and e.english != e.title:
+        if e.english and e.english != e.title and console.width >= 110:
             title += f"\n[dim]{escape(e.english)}[/dim]"
         table.add_row(
-            f"S{e.season_number}" if e.season_number else "",
+            f"#{e.season_number}" if e.season_number else "",
             e.type or "?",
             title,
             _span(e.start, e.end, e.status),
