@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from nextseason.link import SequelEdge, predict_sequel_edges
+from nextseason.link.adaptation import predict_title_links
 from nextseason.store import connect_readonly
 
 TRUTH_SNAPSHOT = "jikan_2021"
@@ -144,6 +145,25 @@ def main(argv: list[str] | None = None) -> None:
     ]
     score(conn, "a", others, args.examples)
     score(conn, "b", [], args.examples)
+    score_adaptations(conn)
+
+
+def score_adaptations(conn) -> None:
+    """Title-based adaptation links, scored against the snapshots' Adaptation relations."""
+    truth: dict[int, set[int]] = {}
+    for mal_id, manga_id in conn.execute(
+        "SELECT mal_id, manga_id FROM adaptation_link WHERE method = 'relation'"
+    ):
+        truth.setdefault(mal_id, set()).add(manga_id)
+    pred = predict_title_links(conn, set(truth))
+    tp = sum(1 for a, (m, _) in pred.items() if m in truth[a])
+    print("\n== adaptation links by title (shows whose snapshot states one; relation hidden)")
+    print(f"shows {len(truth):,}  linked {len(pred):,}  correct {tp:,}  "
+          f"precision {tp / max(len(pred), 1):.3f}  coverage {len(pred) / max(len(truth), 1):.3f}")
+    methods = dict(conn.execute(
+        "SELECT method, count(*) FROM adaptation_link GROUP BY method").fetchall())
+    print("adaptation links in the database by method: "
+          + ", ".join(f"{k} {v:,}" for k, v in sorted(methods.items())))
 
 
 if __name__ == "__main__":
