@@ -170,3 +170,34 @@ def show(
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         franchise_text(report, out)
+
+
+@data_app.command("download")
+def data_download(
+    dest: Annotated[Path, typer.Argument(help="Folder to fill (created if needed).")],
+    force: Annotated[bool, typer.Option("--force", help="Fetch again even if present.")] = False,
+    only: Annotated[list[str] | None, typer.Option(
+        "--only", help="Fetch only this source (name, file or folder); repeatable.",
+        show_default=False)] = None,
+) -> None:
+    """Fetch the public raw files by URL, checking each against its known SHA-256.
+
+    The sales CSVs were converted from pickles by the data's curator and cannot be fetched
+    safely; copy them from a checkout that has them.
+    """
+    from .ingest.download import download
+
+    with Progress(TextColumn("{task.description:<40}"), BarColumn(), TextColumn(
+            "{task.completed:,.0f} B"), TimeElapsedColumn(), console=err,
+                  disable=not sys.stderr.isatty()) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
+
+        report = _run(lambda: download(dest, force=force, only=only, progress=progress))
+    out.print(escape(report.summary()))
+    if report.missing_manual:
+        raise typer.Exit(1)

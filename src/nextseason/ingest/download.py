@@ -190,11 +190,14 @@ def download(dest: Path, *, client: httpx.Client | None = None, force: bool = Fa
             elif not force and _is_valid(entry, target):
                 report.files.append(FileResult(entry.name, entry.target, "skipped"))
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
                 try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
                     fetched = _fetch_into(http, entry, target, progress)
                 except _Failed as exc:
                     raise DownloadError(f"{entry.target} from {entry.url}: {exc}") from exc
+                except OSError as exc:
+                    raise DownloadError(f"{entry.target} from {entry.url}: cannot write into "
+                                        f"{target.parent} ({exc})") from exc
                 report.files.append(FileResult(entry.name, entry.target, "downloaded", fetched))
     finally:
         if own:
