@@ -121,7 +121,6 @@ def _add_fan_aliases(conn: sqlite3.Connection) -> int:
 
 def _link(conn: sqlite3.Connection) -> dict[str, int]:
     from .. import link
-
     from ..link.adaptation import link_adaptations
 
     stats = {k: v for k, v in vars(link.link_catalogue(conn)).items() if isinstance(v, int)}
