@@ -31,7 +31,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
-	$(BIN)/cog --check -q README.md
+	$(BIN)/cog --check README.md
 	$(BIN)/ruff check src tests benchmarks
 
 lint: $(STAMP)
@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(BIN)/mypy src/nextseason
 
 cog: $(STAMP)
-	$(BIN)/cog -r -q README.md
+	$(BIN)/cog -r README.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py --data $(DATA) --db .dev/bench.db

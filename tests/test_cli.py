@@ -89,3 +89,15 @@ def test_help_lists_every_command() -> None:
     result = runner.invoke(app, ["--help"])
     for cmd in ("build", "search", "show", "data"):
         assert cmd in result.output
+
+
+def test_readme_documents_every_command() -> None:
+    import typer
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    root = typer.main.get_command(app)
+    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
+        subs = getattr(cmd, "commands", None) or {"": cmd}
+        for sub in subs:
+            full = f"nextseason {name} {sub}".strip()
+            assert f"### {full}\n" in readme, f"`{full}` is not in the README's CLI reference"

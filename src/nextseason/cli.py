@@ -49,8 +49,8 @@ T = TypeVar("T")
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help=f"Database file. Default: ${ENV_DB}, else the user data dir.",
-                 show_default=False),
+    typer.Option("--db", metavar="PATH", show_default=False,
+                 help=f"Database file. Default: ${ENV_DB}, else the user data dir."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
@@ -111,8 +111,8 @@ class _RichProgress(BuildProgress):
 @app.command()
 def build(
     data: Annotated[Path | None, typer.Option(
-        "--data", help="Folder of raw files (see SOURCES.md). Default: $NEXTSEASON_DATA.",
-        show_default=False)] = None,
+        "--data", metavar="DIR", show_default=False,
+        help="Folder of raw files (see SOURCES.md). Default: $NEXTSEASON_DATA.")] = None,
     db: DbOption = None,
 ) -> None:
     """Import every raw file into a new database; replaces the old one only on success."""
@@ -135,8 +135,8 @@ def build(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="A title in any spelling.")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100,
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A title in any spelling.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, metavar="N",
                                        help="How many results.")] = 10,
     json_: JsonOption = False,
     db: DbOption = None,
@@ -155,7 +155,8 @@ def search(
 
 @app.command()
 def show(
-    query: Annotated[str, typer.Argument(help="A title in any spelling, or a MAL id.")],
+    query: Annotated[str, typer.Argument(metavar="QUERY",
+                                         help="A title in any spelling, or a MAL id.")],
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -174,10 +175,12 @@ def show(
 
 @data_app.command("download")
 def data_download(
-    dest: Annotated[Path, typer.Argument(help="Folder to fill (created if needed).")],
+    dest: Annotated[Path, typer.Argument(metavar="DIR",
+                                         help="Folder to fill (created if needed).")],
     force: Annotated[bool, typer.Option("--force", help="Fetch again even if present.")] = False,
     only: Annotated[list[str] | None, typer.Option(
-        "--only", help="Fetch only this source (name, file or folder); repeatable.",
+        "--only", metavar="SOURCE",
+        help="Fetch only this source (name, file or folder); repeatable.",
         show_default=False)] = None,
 ) -> None:
     """Fetch the public raw files by URL, checking each against its known SHA-256.
