@@ -1,7 +1,8 @@
 """Japanese home-video sales to 2020 (Someanithing, linked to MAL by a 2020 project).
 
 * ``anime_sales_df_matched.csv`` holds every title; ``anime_sales_df_linked.csv`` the subset
-  linked to a MAL URL. Rows are keyed by (title, year).
+  linked to a MAL URL. Rows are keyed by (title, year, season): "Wake Up" names two 2014
+  releases.
 * ``avg_sales`` is the average first-release sales per volume in thousands of units. Values
   of 900 and above are flagged as suspect: they look like unit counts parsed as thousands
   (e.g. *91Days* 908 next to a ¥24.3M gross).
@@ -49,23 +50,23 @@ def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
     for _line, row in iter_csv(linked_file, [*SALES_COLUMNS, "link"]):
         m = _MAL_URL.search(row["link"])
         if m:
-            links[(row["title"], row["year"])] = int(m[1])
+            links[(row["title"], row["year"], row["season_qtr"])] = int(m[1])
     matched = path / "anime_sales_df_matched.csv"
     title_to_mal: dict[str, int] = {}
     for line, row in iter_csv(matched, SALES_COLUMNS):
         result.read += 1
         where = {"file": str(matched), "where": f"line {line}"}
-        mal_id = links.get((row["title"], row["year"]))
+        mal_id = links.get((row["title"], row["year"], row["season_qtr"]))
         if mal_id:
             title_to_mal.setdefault(row["title"], mal_id)
         avg = to_float(row["avg_sales"], column="avg_sales", **where)
         gross, broken = _gross(row["gross_1st_rls"])
-        ctx.conn.execute(
-            "INSERT OR REPLACE INTO video_sales VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        cur = ctx.conn.execute(
+            "INSERT OR IGNORE INTO video_sales VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 row["title"],
                 to_int(row["year"], column="year", **where),
-                row["season_qtr"].lower() or None,
+                row["season_qtr"].lower(),
                 mal_id,
                 avg,
                 int(avg is not None and avg >= 900),
@@ -79,7 +80,10 @@ def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
                 ctx.snapshot_id,
             ),
         )
-        result.stored += 1
+        if cur.rowcount:
+            result.stored += 1
+        else:
+            result.skipped["duplicate title, year and season"] += 1
     info = path / "mal_info_df.csv"
     for line, row in iter_csv(info, INFO_COLUMNS):
         where = {"file": str(info), "where": f"line {line}"}

@@ -136,7 +136,7 @@ CREATE TABLE manga_sales (
 CREATE TABLE video_sales (
     title             TEXT NOT NULL,
     year              INTEGER NOT NULL,
-    season            TEXT,
+    season            TEXT NOT NULL,        -- winter | spring | summer | fall
     mal_id            INTEGER,              -- NULL when the source did not link it to MAL
     avg_sales_k       REAL,                 -- average first-release sales per volume, thousands
     avg_sales_suspect INTEGER NOT NULL,     -- 1 when the value looks like a parse error (~990)
@@ -148,7 +148,7 @@ CREATE TABLE video_sales (
     source            TEXT,
     as_of             TEXT NOT NULL,
     snapshot_id       INTEGER NOT NULL REFERENCES snapshot(id),
-    PRIMARY KEY (title, year)
+    PRIMARY KEY (title, year, season)      -- two shows may share a title and year
 ) STRICT;
 
 -- ID crosswalk (one row per MAL id).
