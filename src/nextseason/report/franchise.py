@@ -59,7 +59,9 @@ class SourceWork:
     as_of: str
     source: str
     adapted_by: list[int] = field(default_factory=list)
-    link: str = "relation"  # how the catalogue knows: relation | franchise | title
+    #: how the catalogue knows: relation | franchise | title (it adapts the work), or
+    #: "related title" (not adapted; its title begins with an adapted work's title)
+    link: str = "relation"
 
 
 @dataclass
@@ -131,6 +133,33 @@ def _sequel_numbers(
     return out
 
 
+def _related_works(
+    conn: sqlite3.Connection, adapted: list[SourceWork], snapshots: dict[int, tuple[str, str]]
+) -> list[SourceWork]:
+    """Other works whose title begins with an adapted work's title: the manga of a light
+    novel, its side stories ("...: Each Stories"), spin-offs. Linked by title only."""
+    from ..search.normalize import normalize
+
+    out: list[SourceWork] = []
+    for work in adapted:
+        key = normalize(work.title)
+        if len(key) < 4:
+            continue
+        for w in conn.execute(
+            "SELECT * FROM source_work WHERE title LIKE ? AND manga_id != ?"
+            " ORDER BY start_year, manga_id LIMIT 20",
+            (work.title[:12].replace("%", "").replace("_", "") + "%", work.manga_id),
+        ):
+            if normalize(w["title"]).startswith(key):
+                out.append(SourceWork(
+                    manga_id=w["manga_id"], title=w["title"], type=w["type"],
+                    volumes=w["volumes"], start_year=w["start_year"], end_year=w["end_year"],
+                    status=w["status"], as_of=w["as_of"],
+                    source=snapshots[w["snapshot_id"]][0], link="related title",
+                ))
+    return out
+
+
 def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
     row = conn.execute(
         "SELECT a.*, f.name AS fname, f.size AS fsize FROM anime a"
@@ -187,6 +216,8 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
             )
         if w["adapted_by"] not in works[w["manga_id"]].adapted_by:
             works[w["manga_id"]].adapted_by.append(w["adapted_by"])
+    for related in _related_works(conn, list(works.values()), snapshots):
+        works.setdefault(related.manga_id, related)
     history = [
         Observation(o["metric"], o["value"], o["observed_at"], snapshots[o["snapshot_id"]][0])
         for o in conn.execute(

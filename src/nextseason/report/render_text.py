@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.table import Table
@@ -52,56 +53,61 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
             f"Franchise: {escape(report.franchise_name)} ({report.franchise_size} entries)",
             style="dim",
         )
-    table = Table(title="Timeline", title_justify="left", show_lines=False)
-    for col, kw in [("#", {"justify": "right"}), ("Type", {}), ("Title", {"overflow": "fold"}),
-                    ("Aired", {}), ("Eps", {"justify": "right"}), ("Status", {}),
-                    ("MAL", {"justify": "right"})]:
-        table.add_column(col, **kw)
+    table = Table(title="Timeline", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("Type")
+    table.add_column("Aired", no_wrap=True)
+    table.add_column("Eps", justify="right")
+    table.add_column("Title", overflow="fold", ratio=1)
     for e in report.entries:
-        title = escape(e.title)
+        title = escape(e.title) + f" [dim]({e.mal_id})[/dim]"
         if e.english and e.english != e.title and console.width >= 110:
             title += f"\n[dim]{escape(e.english)}[/dim]"
         table.add_row(
-            f"#{e.season_number}" if e.season_number else "",
+            f"{e.season_number}" if e.season_number else "",
             e.type or "?",
-            title,
             _span(e.start, e.end, e.status),
             str(e.episodes) if e.episodes else "?",
-            _STATUS.get(e.status or "", e.status or "?"),
-            str(e.mal_id),
+            title,
             style="bold yellow" if e.is_query else None,
         )
     console.print(table)
+    console.print("  # = n-th TV/ONA installment along the sequel chain", style="dim")
     if report.omitted:
-        console.print(f"({report.omitted} more entries of this franchise not shown)", style="dim")
-    if report.source_works:
-        src = Table(title="Source material", title_justify="left")
-        for col in ("Work", "Type", "Volumes", "Years", "Status", "As of"):
-            src.add_column(col)
-        for w in report.source_works:
-            years = f"{w.start_year or '?'}–{w.end_year or ''}"
-            src.add_row(f"{escape(w.title)} [dim](manga {w.manga_id})[/dim]", w.type or "?",
-                        str(w.volumes) if w.volumes else "?", years, w.status or "?",
-                        f"{w.as_of} ({w.source})")
-        console.print(src)
-    else:
-        console.print("Source material: none linked in the catalogue.", style="dim")
-    obs = Table(title=f"Latest observations for MAL {report.mal_id}", title_justify="left")
-    for col in ("Metric", "Value", "Observed", "Source", "History"):
-        obs.add_column(col)
+        console.print(f"  ({report.omitted} more entries of this franchise not shown)",
+                      style="dim")
+    console.print(Text("\nSource material", style="bold italic"))
+    if not report.source_works:
+        console.print("  none linked in the catalogue", style="dim")
+    for w in report.source_works:
+        years = f"{w.start_year or '?'}–{w.end_year or ''}"
+        volumes = f"{w.volumes} volumes" if w.volumes else "volumes unknown"
+        how = "adapted" if w.link != "related title" else "related work, not adapted"
+        console.print(f"  {escape(w.type or 'Work')}: {escape(w.title)} [dim](manga {w.manga_id},"
+                      f" {how})[/dim]")
+        console.print(f"    {volumes}, {years}, {w.status or 'status unknown'}"
+                      f" [dim]— as of {w.as_of} ({w.source})[/dim]")
+    obs = Table(title=f"\nFigures for MAL {report.mal_id}", title_justify="left",
+                box=box.SIMPLE_HEAD, pad_edge=False)
+    obs.add_column("Metric")
+    obs.add_column("Latest", justify="right")
+    obs.add_column("As of", no_wrap=True)
+    obs.add_column("Earlier", overflow="fold", ratio=1)
     latest = sorted(report.latest, key=lambda o: _METRIC_ORDER.index(o.metric)
                     if o.metric in _METRIC_ORDER else 99)
     for o in latest:
-        obs.add_row(o.metric, fmt_value(o.value), o.observed_at, o.source,
-                    _history(report.history, o.metric))
+        earlier = [h for h in report.history if h.metric == o.metric and h is not o
+                   and h.observed_at < o.observed_at]
+        obs.add_row(o.metric, fmt_value(o.value), f"{o.observed_at} [dim]{o.source}[/dim]",
+                    _history(earlier, o.metric))
     console.print(obs)
     if report.sales:
         lines = [
-            f"{escape(s.title)} ({s.year}): {fmt_value(s.avg_sales_k)}k per volume"
+            f"  {escape(s.title)} ({s.year}): {fmt_value(s.avg_sales_k)}k per volume"
             + (" [red](suspect value)[/red]" if s.avg_sales_suspect else "")
             for s in report.sales
         ]
-        console.print(Group(Text("Home-video sales (first release, to 2020)", style="bold"),
+        console.print(Group(Text("Home-video sales, first release (to 2020)", style="bold italic"),
                             *lines))
 
 

@@ -14,7 +14,8 @@ def resolve_anime(conn: sqlite3.Connection, query: str) -> int:
 
     Raises :class:`NotFoundError` with the nearest titles when nothing matches well.
     """
-    from .index import SearchIndex
+    from .index import MAX_QUERY_CHARS, SearchIndex
+    from .normalize import normalize
 
     q = query.strip()
     if not q:
@@ -23,6 +24,13 @@ def resolve_anime(conn: sqlite3.Connection, query: str) -> int:
         if conn.execute("SELECT 1 FROM anime WHERE mal_id = ?", (int(q),)).fetchone():
             return int(q)
         raise NotFoundError(f"no anime with MAL id {q} in the catalogue")
+    # An exact alias needs no index: the title table is indexed on the search key.
+    exact = conn.execute(
+        "SELECT mal_id FROM search_alias WHERE norm = ? ORDER BY members DESC, mal_id LIMIT 1",
+        (normalize(q[:MAX_QUERY_CHARS]),),
+    ).fetchone()
+    if exact:
+        return int(exact[0])
     hits = SearchIndex.from_db(conn).search(q, limit=5)
     if not hits or (hits[0].match == "fuzzy" and hits[0].score < 60):
         near = ", ".join(f"{h.title} ({h.mal_id})" for h in hits[:3])
