@@ -33,9 +33,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/cog --check README.md
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src/nextseason
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src/nextseason
 	$(BIN)/mypy src/nextseason
 
 cog: $(STAMP)

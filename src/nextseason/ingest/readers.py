@@ -15,7 +15,7 @@ import json
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -82,7 +82,7 @@ def open_text(path: Path, *, member: str | None = None) -> Iterator[IO[str]]:
         raise ArchiveError(f"corrupt or truncated archive ({exc})", file=name) from exc
 
 
-def _closest(column: str, found: list[str]) -> str:
+def _closest(column: str, found: Sequence[str]) -> str:
     match = process.extractOne(column, found, score_cutoff=60)
     return f" (did you mean {match[0]!r}?)" if match else ""
 

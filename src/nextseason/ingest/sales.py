@@ -45,7 +45,7 @@ def _gross(text: str) -> tuple[float | None, int]:
 def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
     """``path`` is the folder holding the three CSV files."""
     result = ImportResult()
-    links: dict[tuple[str, str], int] = {}
+    links: dict[tuple[str, str, str], int] = {}
     linked_file = path / "anime_sales_df_linked.csv"
     for _line, row in iter_csv(linked_file, [*SALES_COLUMNS, "link"]):
         m = _MAL_URL.search(row["link"])

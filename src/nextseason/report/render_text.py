@@ -116,12 +116,16 @@ def search_text(hits: Sequence[Any], console: Console, query: str) -> None:
         console.print(f"No title matches {escape(repr(query))}.")
         return
     table = Table(title=f"Search: {escape(query)}", title_justify="left")
-    for col, kw in [("MAL", {"justify": "right"}), ("Title", {"overflow": "fold"}),
-                    ("Type", {}), ("Year", {}), ("Matched", {"overflow": "fold"}),
-                    ("Score", {"justify": "right"}), ("Members", {"justify": "right"})]:
-        table.add_column(col, **kw)
+    table.add_column("MAL", justify="right")
+    table.add_column("Title", overflow="fold")
+    table.add_column("Type")
+    table.add_column("Year")
+    table.add_column("Matched", overflow="fold")
+    table.add_column("Score", justify="right")
+    table.add_column("Members", justify="right")
     for h in hits:
         table.add_row(str(h.mal_id), escape(h.title), h.type or "?", str(h.year or "?"),
-                      f"{escape(h.matched_alias)} [dim]({h.matched_kind}, {h.match})[/dim]",
+                      (f"{escape(h.matched_alias)} " if h.matched_alias != h.title else "")
+                      + f"[dim]({h.matched_kind}, {h.match})[/dim]",
                       f"{h.score:.0f}", f"{h.members:,}" if h.members else "?")
     console.print(table)
