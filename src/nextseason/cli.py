@@ -204,3 +204,93 @@ def data_download(
     out.print(escape(report.summary()))
     if report.missing_manual:
         raise typer.Exit(1)
+
+
+FormatOption = Annotated[str, typer.Option("--format", metavar="csv|jsonl",
+                                           help="Output format of the batch forecast.")]
+
+
+@app.command()
+def backtest(
+    json_: JsonOption = False,
+    report_dir: Annotated[Path, typer.Option(
+        "--report-dir", metavar="DIR", help="Where the model card and plots go.")
+    ] = Path("reports"),
+    db: DbOption = None,
+) -> None:
+    """Score every model on forecasts made at past dates; write the model card.
+
+    Origins 2018-06-30 and 2021-01-24; horizons 1, 2, 3 years and "by" the data's end.
+    Each model is shown beside the Kaplan-Meier baseline and three simple references.
+    """
+    from .forecast.backtest import MAIN_HORIZON, run_backtest
+    from .forecast.card import write_model_card
+    from .report.render_forecast import backtest_text
+
+    with _readonly(db) as conn, err.status("backtest…") as status:
+        result = _run(lambda: run_backtest(conn, progress=lambda m: status.update(m)))
+    card = write_model_card(result, report_dir)
+    if json_:
+        out.print_json(json.dumps({
+            "default_model": result.default_model, "seconds": round(result.seconds, 1),
+            "main_horizon": MAIN_HORIZON, "counts": result.counts,
+            "scores": json.loads(result.table().to_json(orient="records")),
+            "model_card": str(card)}))
+    else:
+        backtest_text(result, out)
+        out.print(f"Model card: {escape(str(card))}")
+
+
+@app.command()
+def forecast(
+    query: Annotated[str | None, typer.Argument(
+        metavar="[QUERY]", help="One show (any title or a MAL id); omit for every series.",
+        show_default=False)] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", help="Forecast date. Default: the newest snapshot's.",
+        show_default=False)] = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", metavar="DATE", help="Also give p_until: the chance of a premiere by DATE.",
+        show_default=False)] = None,
+    fmt: FormatOption = "csv",
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", metavar="FILE", help="Write the batch forecast here (else stdout).",
+        show_default=False)] = None,
+    model: Annotated[str, typer.Option("--model", metavar="NAME",
+                                       help="Model to use (see `backtest`).")] = "ensemble",
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Chance of a new TV/ONA season within 1, 2, 3, 5 years and ever.
+
+    With QUERY: one show, with the factors that moved its chance and five comparable shows.
+    Without: every eligible series as CSV or JSON Lines, and every other series with the
+    reason it gets no forecast (announced, still airing, ...).
+    """
+    from .forecast.explain import forecast_show
+    from .forecast.predict import forecast_all
+    from .report.render_forecast import show_forecast_text, write_batch
+    from .search.resolve import resolve_anime
+
+    if fmt not in ("csv", "jsonl"):
+        err.print(f"[bold red]error:[/bold red] --format must be csv or jsonl, not {fmt!r}")
+        raise typer.Exit(2)
+    with _readonly(db) as conn, err.status("training on what was known at that date…"):
+        if query is not None:
+            result = _run(lambda: forecast_show(conn, resolve_anime(conn, query), as_of,
+                                                model=model))
+        else:
+            run = _run(lambda: forecast_all(conn, as_of, until=until, model=model))
+    if query is not None:
+        if json_:
+            out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+        else:
+            show_forecast_text(result, out)
+        return
+    if output is None:
+        write_batch(run, sys.stdout, fmt)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            write_batch(run, f, fmt)
+        err.print(f"{len(run.rows):,} forecasts and {len(run.ineligible):,} series without one"
+                  f" → {escape(str(output))}")

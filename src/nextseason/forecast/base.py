@@ -12,7 +12,8 @@ premiered then) or 0 (censored: still waiting when the data ends).
   are imputed and flagged by the feature step).
 * ``predict_within(X, elapsed, horizons)`` → array ``(n, len(horizons))``: the probability
   that the event happens within ``h`` years of now, given none by ``elapsed``:
-  ``1 - S(elapsed + h | x) / S(elapsed | x)``.
+  ``1 - S(elapsed + h | x) / S(elapsed | x)``. ``elapsed`` is one number per row, or one
+  number for all rows; it and the horizons must be finite and >= 0.
 * ``predict_ever(X, elapsed)`` → array ``(n,)``: the same with an unbounded horizon (models
   that cannot extrapolate use :data:`EVER_YEARS`).
 * Predicting before fitting raises :class:`NotFittedError`.
@@ -58,11 +59,32 @@ def check_fit_inputs(
             f"X has {int(bad.sum())} rows with NaN or infinite values "
             f"(first: index {X.index[np.argmax(bad)]!r}); impute them in the feature step"
         )
+    if not (np.isfinite(d).all() and np.isfinite(s).all()):
+        raise ValueError("duration and entry must be finite numbers (found NaN or infinity)")
     if (d <= 0).any() or (s < 0).any() or (s > d).any():
-        raise ValueError("need 0 <= entry <= duration and duration > 0 for every row")
+        bad_row = int(np.argmax((d <= 0) | (s < 0) | (s > d)))
+        raise ValueError(
+            "need 0 <= entry <= duration and duration > 0 for every row "
+            f"(first: index {X.index[bad_row]!r}, entry={s[bad_row]!r}, duration={d[bad_row]!r})"
+        )
     if not np.isin(e, (0.0, 1.0)).all():
         raise ValueError("event must be 0 or 1")
     return d, e, s
+
+
+def _check_elapsed(X: pd.DataFrame, elapsed: Any) -> np.ndarray:
+    """``elapsed`` as a float array of ``len(X)`` (a scalar applies to every row)."""
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError("X must be a pandas DataFrame of numeric features")
+    el = np.asarray(elapsed, dtype=float)
+    if el.ndim == 0:
+        el = np.full(len(X), float(el))
+    el = el.ravel()
+    if len(el) != len(X):
+        raise ValueError(f"X has {len(X)} rows but elapsed has {len(el)}")
+    if not (np.isfinite(el).all() and (el >= 0).all()):
+        raise ValueError("elapsed must be finite and >= 0 (years since the end of the series)")
+    return el
 
 
 class SurvivalModel:
@@ -90,8 +112,10 @@ class SurvivalModel:
         self, X: pd.DataFrame, elapsed: Any, horizons: Sequence[float]
     ) -> np.ndarray:
         self._check_fitted()
-        el = np.asarray(elapsed, dtype=float).reshape(-1, 1)
+        el = _check_elapsed(X, elapsed).reshape(-1, 1)
         hz = np.asarray(horizons, dtype=float).reshape(1, -1)
+        if not (np.isfinite(hz).all() and (hz >= 0).all()):
+            raise ValueError(f"horizons must be finite and >= 0, got {hz.ravel().tolist()}")
         times = np.concatenate([el, el + hz], axis=1)
         surv = np.clip(self._survival(X, times), 1e-12, 1.0)
         p = 1.0 - surv[:, 1:] / surv[:, :1]
@@ -99,7 +123,7 @@ class SurvivalModel:
 
     def predict_ever(self, X: pd.DataFrame, elapsed: Any) -> np.ndarray:
         self._check_fitted()
-        el = np.asarray(elapsed, dtype=float)
+        el = _check_elapsed(X, elapsed)
         times = np.stack([el, np.maximum(el, EVER_YEARS)], axis=1)
         surv = np.clip(self._survival(X, times), 1e-12, 1.0)
         return np.clip(1.0 - surv[:, 1] / surv[:, 0], 0.0, 1.0)

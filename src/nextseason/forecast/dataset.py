@@ -1,0 +1,242 @@
+"""Data sets for the forecast: who is eligible at a date, what was known, what happened.
+
+* :func:`build_dataset` — one row per eligible series at ``as_of`` (its latest TV/ONA
+  season finished by then, no continuation listed), with features known at ``as_of`` and
+  ``elapsed`` (years since that season ended). Series that are not eligible are listed
+  with the reason.
+* :func:`training_spells` — what a model may learn from at ``as_of``: every TV/ONA
+  installment in the catalogue as it stood then, from its end to its next installment's
+  premiere (event) or to ``as_of`` (censored).
+* :func:`label_outcomes` — what really happened next, from all the data the store has
+  (later snapshots and the linker may LABEL outcomes, never feed features).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .features import compute_features
+from .series import Chains, chains, eligibility
+from .snapshot_view import SERIES_TYPES, catalogue_at, sequel_graph_at
+
+__all__ = ["Dataset", "build_dataset", "training_spells", "label_outcomes", "data_end",
+           "outcome_by"]
+
+
+@dataclass
+class Dataset:
+    as_of: str
+    frame: pd.DataFrame  # index mal_id: title, series_first, installment, end, elapsed, ...
+    X: pd.DataFrame  # index mal_id, columns FEATURES
+    ineligible: pd.DataFrame  # mal_id, title, reason
+    latest_of: dict[int, int] = field(default_factory=dict)  # installment → latest season
+
+    @property
+    def feature_columns(self) -> list[str]:
+        return list(self.X.columns)
+
+
+@dataclass
+class _State:
+    cat: pd.DataFrame
+    ch: Chains
+    side: dict[int, int]
+    use_links: bool
+
+
+def _state(conn: sqlite3.Connection, as_of: str) -> _State:
+    cat = catalogue_at(conn, as_of)
+    newest = conn.execute(
+        "SELECT max(s.as_of) FROM snapshot s WHERE EXISTS"
+        " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)").fetchone()[0]
+    use_links = newest is None or as_of > newest
+    graph = sequel_graph_at(conn, as_of, set(cat["mal_id"]), use_links=use_links)
+    return _State(cat, chains(cat, graph), graph.side_stories, use_links)
+
+
+def data_end(conn: sqlite3.Connection) -> str:
+    """The date of the newest catalogue snapshot: outcomes are known up to it."""
+    return conn.execute("SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0]
+
+
+def build_dataset(conn: sqlite3.Connection, as_of: str) -> Dataset:
+    """Eligible series at ``as_of`` with their features (see the module docstring)."""
+    st = _state(conn, as_of)
+    reasons = eligibility(st.cat, st.ch, as_of)
+    by_id = st.cat.set_index("mal_id")
+    eligible = [int(m) for m, r in reasons.items() if r == ""]
+    X = compute_features(conn, st.cat, st.ch, st.side, as_of, eligible, use_links=st.use_links)
+    frame = pd.DataFrame(index=pd.Index(eligible, name="mal_id"))
+    frame["title"] = by_id.loc[eligible, "title"]
+    frame["type"] = by_id.loc[eligible, "type"]
+    frame["series_first"] = [st.ch.first.get(m, m) for m in eligible]
+    frame["installment"] = [st.ch.installment.get(m, 1) for m in eligible]
+    frame["end"] = by_id.loc[eligible, "end"]
+    frame["elapsed"] = ((pd.Timestamp(as_of) - frame["end"]).dt.days / 365.25).clip(lower=0)
+    frame["snapshot"] = by_id.loc[eligible, "snapshot"]
+    inel = pd.DataFrame({"mal_id": [int(m) for m, r in reasons.items() if r],
+                         "reason": [r for r in reasons if r]})
+    inel["title"] = inel["mal_id"].map(by_id["title"])
+    latest_of = {}
+    for m in st.ch.installment:
+        cur, seen = m, {m}
+        while cur in st.ch.next_installment and st.ch.next_installment[cur] not in seen:
+            cur = st.ch.next_installment[cur]
+            seen.add(cur)
+        latest_of[int(m)] = int(cur)
+    return Dataset(as_of, frame, X, inel[["mal_id", "title", "reason"]], latest_of)
+
+
+def training_spells(conn: sqlite3.Connection, as_of: str, *, min_end: str = "1990-01-01"
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(X, spells)``: features and (duration, event, entry, followup) of every installment.
+
+    ``followup`` is the time from the installment's end to ``as_of``: how long it could be
+    watched, whatever happened.
+
+    A spell runs from an installment's end to its next installment's premiere if that was on
+    or before ``as_of`` (event 1), else to ``as_of`` (event 0). A next installment that began
+    before its predecessor ended (a split cour) counts as an event after one week.
+    """
+    st = _state(conn, as_of)
+    cutoff = pd.Timestamp(as_of)
+    cat = st.cat
+    series = cat[cat["type"].isin(SERIES_TYPES) & cat["end"].notna()
+                 & (cat["end"] <= cutoff) & (cat["end"] >= pd.Timestamp(min_end))]
+    series = series[series["status"].eq("finished") | series["mal_id"].isin(
+        st.ch.next_installment.keys())]
+    starts = cat.set_index("mal_id")["start"]
+    rows = []
+    for mal_id, end in zip(series["mal_id"], series["end"], strict=True):
+        nxt = st.ch.next_installment.get(mal_id)
+        nstart = starts.get(nxt) if nxt is not None else None
+        if nstart is not None and pd.notna(nstart) and nstart <= cutoff:
+            duration, event = max((nstart - end).days / 365.25, 7 / 365.25), 1
+        else:
+            duration, event = max((cutoff - end).days / 365.25, 1 / 365.25), 0
+        followup = max((cutoff - end).days / 365.25, 1 / 365.25)
+        rows.append((int(mal_id), duration, event, 0.0, followup))
+    spells = pd.DataFrame(
+        rows, columns=["mal_id", "duration", "event", "entry", "followup"]).set_index("mal_id")
+    X = compute_features(conn, st.cat, st.ch, st.side, as_of, list(spells.index),
+                         use_links=st.use_links, leave_out_own_series=True)
+    return X, spells
+
+
+def label_outcomes(conn: sqlite3.Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """What happened after each row's season ended, from everything the store knows.
+
+    Adds ``next_mal_id``, ``next_title``, ``next_start`` (the next TV/ONA installment),
+    ``any_start`` (the first continuation of any type), ``followup_end`` (the data's end)
+    and ``years_to_next`` (NaN when none came by the data's end).
+    """
+    end_date = data_end(conn)
+    full = catalogue_at(conn, "9999-12-31")
+    graph = sequel_graph_at(conn, "9999-12-31", set(full["mal_id"]), use_links=True)
+    ch = chains(full, graph)
+    by_id = full.set_index("mal_id")
+    out = frame.copy()
+    nxt, nstart, anystart = [], [], []
+    for mal_id, end in zip(out.index, out["end"], strict=True):
+        n = ch.next_installment.get(mal_id)
+        s = by_id.at[n, "start"] if n is not None else pd.NaT
+        if n is not None and (pd.isna(s) or s <= end):
+            s = pd.NaT if pd.isna(s) else s
+        nxt.append(n)
+        nstart.append(s)
+        later = [by_id.at[m, "start"] for m in ch.continuations.get(mal_id, [])
+                 if m in by_id.index and pd.notna(by_id.at[m, "start"])
+                 and by_id.at[m, "start"] > end]
+        anystart.append(min(later) if later else pd.NaT)
+    unknown, unknown_listed = _crosswalk_sequels(conn, out, by_id, nstart)
+    for i, mal_id in enumerate(out.index):
+        dated = unknown.get(mal_id, (None, pd.NaT))
+        if pd.isna(nstart[i]) and pd.notna(dated[1]):
+            nxt[i], nstart[i] = dated
+    out["next_mal_id"] = pd.array(nxt, dtype="Int64")
+    out["next_title"] = [by_id.at[n, "title"] if n is not None else None for n in nxt]
+    out["next_start"] = pd.to_datetime(pd.Series(nstart, index=out.index))
+    out["any_start"] = pd.to_datetime(pd.Series(anystart, index=out.index))
+    out["undated_sequel"] = pd.array(
+        [unknown.get(m, (None, pd.NaT))[0] if pd.isna(out.at[m, "next_start"]) else None
+         for m in out.index], dtype="Int64")
+    out["undated_listed_by"] = unknown_listed
+    out["followup_end"] = pd.Timestamp(end_date)
+    within = out["next_start"] <= out["followup_end"]
+    out["years_to_next"] = np.where(
+        within, (out["next_start"] - out["end"]).dt.days / 365.25, np.nan)
+    return out
+
+
+def _crosswalk_sequels(
+    conn: sqlite3.Connection, frame: pd.DataFrame, by_id: pd.DataFrame, nstart: list
+) -> tuple[dict[int, tuple[int, pd.Timestamp]], pd.Timestamp]:
+    """Later TVDB seasons of each row's series, from the ID crosswalk.
+
+    The 2025 catalogue is a subset of MAL, so a sequel that aired after 2021 may be missing
+    from it. The crosswalk (2024) still lists it, with its TVDB season. Returns, per row, the
+    first later TV/ONA season: ``(mal_id, start)`` with the start from the catalogue when it
+    has the entry, else ``NaT`` (a sequel known to exist, date unknown); and the date of the
+    crosswalk.
+    """
+    listed = conn.execute("SELECT as_of FROM snapshot WHERE name = 'ids_2024'").fetchone()
+    rows = conn.execute(
+        "SELECT c.mal_id, c.type, t.tvdb_id, t.tvdb_season FROM crosswalk c"
+        " JOIN tvdb_season t ON t.anidb_id = c.anidb_id"
+        " WHERE t.tvdb_id IS NOT NULL AND t.tvdb_season >= 1").fetchall()
+    seasons = pd.DataFrame([tuple(r) for r in rows],
+                           columns=["mal_id", "type", "tvdb_id", "season"])
+    own = seasons.set_index("mal_id")
+    own = own[~own.index.duplicated()]
+    series = seasons[seasons["type"].isin(["TV", "ONA"])]
+    by_series = {k: g for k, g in series.groupby("tvdb_id")}
+    out: dict[int, tuple[int, pd.Timestamp]] = {}
+    for i, (mal_id, end) in enumerate(zip(frame.index, frame["end"], strict=True)):
+        if pd.notna(nstart[i]) or mal_id not in own.index:
+            continue
+        g = by_series.get(own.at[mal_id, "tvdb_id"])
+        if g is None:
+            continue
+        later = g[(g["season"] > own.at[mal_id, "season"]) & (g["mal_id"] != mal_id)]
+        if later.empty:
+            continue
+        dated = [(int(m), by_id.at[m, "start"]) for m in later["mal_id"]
+                 if m in by_id.index and pd.notna(by_id.at[m, "start"])
+                 and by_id.at[m, "start"] > end]
+        undated = [int(m) for m in later["mal_id"] if m not in by_id.index]
+        if dated:
+            out[mal_id] = min(dated, key=lambda x: x[1])
+        elif undated:
+            out[mal_id] = (min(undated), pd.NaT)
+    return out, pd.Timestamp(listed[0]) if listed else pd.NaT
+
+
+def outcome_by(labels: pd.DataFrame, origin: str, until: str, complete_until: str
+               ) -> np.ndarray:
+    """1 if the next TV/ONA season premiered after ``origin`` and by ``until``, else 0;
+    NaN where it cannot be told.
+
+    A sequel the crosswalk lists but the catalogue lacks (``undated_sequel``) premiered after
+    ``complete_until`` (the catalogue lists every season up to then) and, we assume, by the
+    date of the crosswalk: it counts as 0 for a horizon ending by ``complete_until``, 1 for
+    one ending after the crosswalk's date, and is left out in between.
+    """
+    start, stop = pd.Timestamp(origin), pd.Timestamp(until)
+    y = ((labels["next_start"] > start) & (labels["next_start"] <= stop)).astype(float)
+    undated = labels["undated_sequel"].notna().to_numpy()
+    listed_by = labels["undated_listed_by"]
+    if stop <= pd.Timestamp(complete_until):
+        fill = 0.0
+    elif pd.notna(listed_by).all() and (stop >= listed_by).all():
+        fill = 1.0
+    else:
+        fill = np.nan
+    y = y.to_numpy()
+    y[undated] = fill
+    return y
+
+

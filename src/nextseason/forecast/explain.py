@@ -1,0 +1,181 @@
+"""One show's forecast in plain words: its probabilities, what moved them, and comparable
+shows with what happened to them.
+
+*Factors* are measured, not read off coefficients, so they mean the same for every model:
+each group of features is set to the value a typical series had (the training median) and
+the forecast is made again; the difference is that group's effect on the chance of a new
+season within three years. *Comparable shows* are the nearest training series (same source
+kind first) on popularity, score, source left and installment, among those that ended at
+least three years before the forecast date, so what happened next is known.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import NotFoundError
+from .dataset import build_dataset
+from .predict import DEFAULT_MODEL, HORIZONS, Fitted, fit_at, parse_as_of, predict_rows
+
+__all__ = ["Factor", "Comparable", "ShowForecast", "forecast_show", "FACTOR_GROUPS"]
+
+#: feature groups and how to say them
+FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
+    "popularity in its season": ("pop_pct", "log_members", "log_scored_by"),
+    "growth in members since the previous snapshot": ("members_growth", "growth_missing"),
+    "score": ("score_pct", "score_missing"),
+    "source material left": ("src_linked", "src_finished", "src_years", "src_volumes_left",
+                             "src_left_ratio"),
+    "kind of source": ("src_manga", "src_light_novel", "src_novel", "src_game",
+                       "src_original", "src_other"),
+    "seasons and episodes so far": ("installment", "series_cours", "cours", "log_episodes"),
+    "the studio's record of sequels": ("studio_rate",),
+    "home-video sales": ("log_sales", "sales_missing"),
+    "side stories and spin-offs listed": ("side_stories",),
+    "when it aired": ("end_year",),
+    "format (TV or web)": ("is_ona",),
+}
+_COMPARE = ("pop_pct", "score_pct", "src_left_ratio", "src_finished", "installment",
+            "log_members")
+
+
+@dataclass
+class Factor:
+    name: str
+    effect: float  # change in P(new season within 3 years), in probability points (0-1)
+    detail: str
+
+
+@dataclass
+class Comparable:
+    mal_id: int
+    title: str
+    ended: str
+    outcome: str
+    years_to_next: float | None
+
+
+@dataclass
+class ShowForecast:
+    mal_id: int
+    title: str
+    as_of: str
+    model: str
+    eligible: bool
+    reason: str  # why not eligible ('' when eligible)
+    ended: str | None = None
+    years_since_end: float | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+    factors: list[Factor] = field(default_factory=list)
+    comparables: list[Comparable] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _describe(group: str, row: pd.Series) -> str:
+    if group == "popularity in its season":
+        return f"more members than {row['pop_pct']:.0%} of the shows that started that year"
+    if group == "score":
+        return ("no score yet" if row["score_missing"] else
+                f"scored above {row['score_pct']:.0%} of its year's shows")
+    if group == "source material left":
+        if not row["src_linked"]:
+            return "no source work linked"
+        state = "finished" if row["src_finished"] else "still running"
+        return f"source {state}, about {row['src_volumes_left']:+.0f} volumes beyond the adaptation"
+    if group == "seasons and episodes so far":
+        return f"installment {row['installment']:.0f}, {row['series_cours']:.0f} cours in all"
+    if group == "the studio's record of sequels":
+        return f"{row['studio_rate']:.0%} of the studio's recent shows got a next season"
+    if group == "home-video sales":
+        return ("no sales figure" if row["sales_missing"] else
+                f"{np.expm1(row['log_sales']):.1f}k discs per volume")
+    if group == "growth in members since the previous snapshot":
+        return ("no earlier snapshot" if row["growth_missing"] else
+                f"members ×{np.exp(row['members_growth']):.1f}")
+    if group == "when it aired":
+        return f"ended {2000 + row['end_year']:.0f}"
+    return ""
+
+
+def _factors(fitted: Fitted, X: pd.DataFrame, elapsed: float) -> list[Factor]:
+    typical = fitted.X_train.median()
+    base = float(fitted.model.predict_within(X, [elapsed], [3.0])[0, 0])
+    out = []
+    for group, cols in FACTOR_GROUPS.items():
+        alt = X.copy()
+        alt.loc[:, list(cols)] = typical[list(cols)].to_numpy()
+        p = float(fitted.model.predict_within(alt, [elapsed], [3.0])[0, 0])
+        out.append(Factor(group, base - p, _describe(group, X.iloc[0])))
+    out.sort(key=lambda f: -abs(f.effect))
+    return [f for f in out if abs(f.effect) >= 0.0005][:6]
+
+
+def _comparables(conn: sqlite3.Connection, fitted: Fitted, X: pd.DataFrame, mal_id: int,
+                 k: int = 5) -> list[Comparable]:
+    spells = fitted.spells
+    ended_long_ago = spells["duration"].where(spells["event"] == 0, np.inf) >= 3.0
+    pool = fitted.X_train[(ended_long_ago | (spells["event"] == 1)).to_numpy()]
+    pool = pool.drop(index=mal_id, errors="ignore")
+    scale = fitted.X_train[list(_COMPARE)].std().replace(0, 1)
+    d = ((pool[list(_COMPARE)] - X.iloc[0][list(_COMPARE)]) / scale).pow(2).sum(axis=1)
+    src_cols = [c for c in X.columns if c.startswith("src_") and c in FACTOR_GROUPS[
+        "kind of source"]]
+    same_src = (pool[src_cols] == X.iloc[0][src_cols]).all(axis=1)
+    d = d + np.where(same_src, 0.0, 4.0)
+    nearest = d.nsmallest(k).index
+    titles = dict(conn.execute(
+        f"SELECT mal_id, title FROM anime WHERE mal_id IN ({','.join('?' * len(nearest))})",
+        list(map(int, nearest))).fetchall())
+    out = []
+    for m in nearest:
+        s = spells.loc[m]
+        ended = (pd.Timestamp(fitted.as_of) - pd.Timedelta(days=float(s["duration"]) * 365.25)
+                 if s["event"] == 0 else None)
+        if s["event"] == 1:
+            outcome = f"next season {s['duration']:.1f} years after it ended"
+        else:
+            outcome = f"no new season in the {s['duration']:.1f} years to {fitted.as_of}"
+        out.append(Comparable(int(m), titles.get(int(m), str(m)),
+                              ended.date().isoformat() if ended is not None else "",
+                              outcome, float(s["duration"]) if s["event"] == 1 else None))
+    return out
+
+
+def forecast_show(conn: sqlite3.Connection, mal_id: int, as_of: str | None = None,
+                  model: str = DEFAULT_MODEL) -> ShowForecast:
+    """The forecast for the series ``mal_id`` belongs to, with factors and comparables."""
+    as_of = parse_as_of(conn, as_of)
+    ds = build_dataset(conn, as_of)
+    title_row = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
+    if title_row is None:
+        raise NotFoundError(f"no anime with MAL id {mal_id}")
+    latest = ds.latest_of.get(mal_id, mal_id)
+    target = latest if latest in ds.frame.index else None
+    if target is None:
+        reason = ds.ineligible.set_index("mal_id")["reason"].get(latest)
+        return ShowForecast(mal_id, title_row[0], as_of, model, False,
+                            reason or "not a TV/ONA series in the catalogue at that date")
+    fitted = fit_at(conn, as_of, model)
+    one = _subset(ds, target)
+    row = predict_rows(fitted, one).iloc[0]
+    probs = {k: float(row[k]) for k in (*HORIZONS, "p_ever")}
+    elapsed = float(one.frame["elapsed"].iloc[0])
+    return ShowForecast(
+        target, str(one.frame["title"].iloc[0]), as_of, model, True, "",
+        ended=str(row["ended"]), years_since_end=float(row["years_since_end"]),
+        probabilities=probs, factors=_factors(fitted, one.X, elapsed),
+        comparables=_comparables(conn, fitted, one.X, target))
+
+
+def _subset(ds: Any, mal_id: int) -> Any:
+    from .dataset import Dataset
+
+    return Dataset(ds.as_of, ds.frame.loc[[mal_id]], ds.X.loc[[mal_id]], ds.ineligible,
+                   ds.latest_of)

@@ -1,0 +1,143 @@
+"""Forecasts as of a date: for every eligible series, or for one show with its reasons.
+
+The model is trained on :func:`~.dataset.training_spells` at the same ``as_of`` — only what
+was known then — and applied to :func:`~.dataset.build_dataset` at ``as_of``. Fitted models
+are cached on disk (keyed by the database's snapshots, the date and the model), so a second
+question about the same date is answered without refitting.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import platformdirs
+
+from .. import __version__
+from ..errors import ConfigError
+from .base import SurvivalModel
+from .dataset import Dataset, build_dataset, data_end, training_spells
+from .models import MODEL_NAMES, make_model
+
+__all__ = ["DEFAULT_MODEL", "HORIZONS", "Fitted", "ForecastRun", "fit_at", "forecast_all",
+           "parse_as_of", "cache_dir"]
+
+#: chosen by the backtest (``nextseason backtest`` prints the winner on the main horizon)
+DEFAULT_MODEL = "ensemble"
+#: the horizons every forecast reports, in years from the forecast date
+HORIZONS = {"p_1y": 1.0, "p_2y": 2.0, "p_3y": 3.0, "p_5y": 5.0}
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("NEXTSEASON_CACHE")
+                or platformdirs.user_cache_dir("nextseason", appauthor=False))
+
+
+def parse_as_of(conn: sqlite3.Connection, as_of: str | None) -> str:
+    """``as_of`` as an ISO date; default: the newest catalogue snapshot's date."""
+    if as_of is None:
+        return data_end(conn)
+    try:
+        return date.fromisoformat(as_of).isoformat()
+    except ValueError:
+        raise ConfigError(f"--as-of {as_of!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@dataclass
+class Fitted:
+    as_of: str
+    model_name: str
+    model: SurvivalModel
+    X_train: pd.DataFrame
+    spells: pd.DataFrame
+
+
+def _make(name: str) -> SurvivalModel:
+    if name == "ensemble":
+        from .ensemble import EnsembleModel
+
+        return EnsembleModel()
+    from .backtest import MODEL_PARAMS
+
+    if name not in MODEL_NAMES:
+        raise ConfigError(f"unknown model {name!r}; choose one of "
+                          f"{', '.join((*MODEL_NAMES, 'ensemble'))}")
+    return make_model(name, **MODEL_PARAMS.get(name, {}))
+
+
+def _cache_key(conn: sqlite3.Connection, as_of: str, model: str) -> str:
+    h = hashlib.sha256(f"{__version__}|{as_of}|{model}".encode())
+    for name, digest in conn.execute("SELECT name, content_hash FROM snapshot ORDER BY name"):
+        h.update(f"|{name}:{digest}".encode())
+    return h.hexdigest()[:24]
+
+
+def fit_at(conn: sqlite3.Connection, as_of: str, model: str = DEFAULT_MODEL,
+           *, use_cache: bool = True) -> Fitted:
+    """Train ``model`` on what was known at ``as_of`` (from the cache when possible)."""
+    path = cache_dir() / f"model-{_cache_key(conn, as_of, model)}.joblib"
+    if use_cache and path.exists():
+        try:
+            fitted = joblib.load(path)
+            if isinstance(fitted, Fitted):
+                return fitted
+        except Exception:  # a stale or broken cache entry is simply rebuilt
+            path.unlink(missing_ok=True)
+    X, spells = training_spells(conn, as_of)
+    m = _make(model).fit(X, spells["duration"], spells["event"], spells["entry"])
+    fitted = Fitted(as_of, model, m, X, spells)
+    if use_cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        joblib.dump(fitted, tmp)
+        os.replace(tmp, path)
+    return fitted
+
+
+@dataclass
+class ForecastRun:
+    as_of: str
+    model: str
+    until: str | None
+    rows: pd.DataFrame  # mal_id, title, p_1y, p_2y, p_3y, p_5y, p_ever[, p_until]
+    ineligible: pd.DataFrame  # mal_id, title, reason
+    dataset: Dataset = field(repr=False)
+
+
+def forecast_all(conn: sqlite3.Connection, as_of: str | None = None, *,
+                 until: str | None = None, model: str = DEFAULT_MODEL,
+                 use_cache: bool = True) -> ForecastRun:
+    as_of = parse_as_of(conn, as_of)
+    if until is not None:
+        until = parse_as_of(conn, until)
+        if until <= as_of:
+            raise ConfigError(f"--until {until} must be after the forecast date {as_of}")
+    fitted = fit_at(conn, as_of, model, use_cache=use_cache)
+    ds = build_dataset(conn, as_of)
+    rows = predict_rows(fitted, ds, until)
+    return ForecastRun(as_of, model, until, rows, ds.ineligible, ds)
+
+
+def predict_rows(fitted: Fitted, ds: Dataset, until: str | None = None) -> pd.DataFrame:
+    horizons = list(HORIZONS.values())
+    if until is not None:
+        horizons.append((date.fromisoformat(until) - date.fromisoformat(ds.as_of)).days
+                        / 365.25)
+    elapsed = ds.frame["elapsed"].to_numpy()
+    p = fitted.model.predict_within(ds.X, elapsed, horizons)
+    out = pd.DataFrame({"mal_id": ds.frame.index, "title": ds.frame["title"].to_numpy()})
+    for i, name in enumerate(HORIZONS):
+        out[name] = p[:, i]
+    out["p_ever"] = np.maximum(fitted.model.predict_ever(ds.X, elapsed), p.max(axis=1))
+    if until is not None:
+        out["p_until"] = p[:, -1]
+    out["ended"] = ds.frame["end"].dt.date.astype(str).to_numpy()
+    out["years_since_end"] = np.round(elapsed, 2)
+    return out

@@ -1,0 +1,103 @@
+"""Series: TV/ONA installments joined along sequel edges, and who is eligible for a forecast.
+
+For each TV/ONA entry, its *next installment* is the first TV/ONA entry reached by
+following sequel edges forward (passing through films, OVAs and specials), its
+*installment number* counts the TV/ONA entries behind it. The *latest season* of a series is
+an installment with no next installment. A series is **eligible** for a forecast at
+``as_of`` when its latest season is TV or ONA, finished airing on or before ``as_of``, and
+no continuation of any type is listed that has not yet aired (that is status *announced*,
+reported, not forecast).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .snapshot_view import SERIES_TYPES, SequelGraph
+
+__all__ = ["Chains", "chains", "eligibility"]
+
+
+@dataclass
+class Chains:
+    next_installment: dict[int, int]  # TV/ONA → next TV/ONA
+    installment: dict[int, int]  # TV/ONA → 1, 2, ...
+    first: dict[int, int]  # TV/ONA → first TV/ONA installment of its series
+    continuations: dict[int, list[int]]  # any entry → every entry reachable forward
+
+
+def _forward(graph: SequelGraph, start: int) -> list[int]:
+    seen, order, queue = {start}, [], deque(graph.sequels.get(start, ()))
+    while queue:
+        node = queue.popleft()
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        queue.extend(graph.sequels.get(node, ()))
+    return order
+
+
+def chains(cat: pd.DataFrame, graph: SequelGraph) -> Chains:
+    """Walk the sequel graph once per TV/ONA entry."""
+    types = dict(zip(cat["mal_id"], cat["type"], strict=True))
+    starts = dict(zip(cat["mal_id"], cat["start"], strict=True))
+    series_ids = [m for m, t in types.items() if t in SERIES_TYPES]
+    nxt: dict[int, int] = {}
+    continuations: dict[int, list[int]] = {}
+    for mal_id in series_ids:
+        ahead = _forward(graph, mal_id)
+        continuations[mal_id] = ahead
+        candidates = [m for m in ahead if types.get(m) in SERIES_TYPES]
+        if candidates:
+            nxt[mal_id] = min(candidates, key=lambda m: (pd.isna(starts.get(m)),
+                                                          starts.get(m) or pd.Timestamp.max, m))
+    prev = {b: a for a, b in nxt.items()}
+    installment: dict[int, int] = {}
+    first: dict[int, int] = {}
+    for mal_id in series_ids:
+        n, cur, seen = 1, mal_id, {mal_id}
+        while cur in prev and prev[cur] not in seen:
+            cur = prev[cur]
+            seen.add(cur)
+            n += 1
+        installment[mal_id], first[mal_id] = n, cur
+    return Chains(nxt, installment, first, continuations)
+
+
+def eligibility(cat: pd.DataFrame, ch: Chains, as_of: str) -> pd.Series:
+    """For each TV/ONA entry without a next installment: '' if eligible, else the reason."""
+    cutoff = pd.Timestamp(as_of)
+    by_id = cat.set_index("mal_id")
+    reasons = {}
+    for mal_id, row in by_id.iterrows():
+        if row["type"] not in SERIES_TYPES or mal_id in ch.next_installment:
+            continue
+        pending = [
+            m for m in ch.continuations.get(mal_id, [])
+            if m in by_id.index and (by_id.at[m, "status"] == "not_yet_aired"
+                                     or (pd.notna(by_id.at[m, "start"])
+                                         and by_id.at[m, "start"] > cutoff))
+        ]
+        if row["status"] == "not_yet_aired" and ch.installment.get(mal_id, 1) > 1:
+            when = row["start_raw"] or "date unknown"
+            reason = f"announced: {row['type']} {row['title']!r} ({when})"
+        elif row["status"] == "not_yet_aired":
+            reason = "not yet aired"
+        elif row["status"] == "airing":
+            reason = "still airing"
+        elif pending:
+            m = pending[0]
+            when = by_id.at[m, "start_raw"] or "date unknown"
+            reason = f"announced: {by_id.at[m, 'type']} {by_id.at[m, 'title']!r} ({when})"
+        elif pd.isna(row["end"]):
+            reason = "end date unknown"
+        elif row["end"] > cutoff:
+            reason = "ends after the forecast date"
+        else:
+            reason = ""
+        reasons[mal_id] = reason
+    return pd.Series(reasons, name="reason", dtype=object)
