@@ -54,7 +54,7 @@ def catalogue_at(conn: sqlite3.Connection, as_of: str) -> pd.DataFrame:
     Columns: mal_id, snapshot_id, snapshot, snapshot_as_of, title, type, source_type,
     episodes, start (Timestamp), end (Timestamp), start_raw, end_raw, status, rating,
     members, score, scored_by, popularity, favorites, members_prev (from the previous
-    catalogue snapshot, if any), studios, genres, themes, demographics (tuples).
+    catalogue snapshot that saw the show finished, if any), studios, genres, themes, demographics (tuples).
     """
     rows = conn.execute(
         """
@@ -91,7 +91,14 @@ def catalogue_at(conn: sqlite3.Connection, as_of: str) -> pd.DataFrame:
         df[m] = pd.to_numeric(df[m], errors="coerce")
     members = obs[obs["metric"] == "members"].merge(
         df[["mal_id", "snapshot_id"]].rename(columns={"snapshot_id": "current"}), on="mal_id")
-    earlier = members[members["snapshot_id"] < members["current"]]
+    # growth is measured only from a snapshot where the show had finished airing: members
+    # counted before a premiere are not comparable
+    finished = {(int(m), int(s)) for m, s in conn.execute(
+        "SELECT mal_id, snapshot_id FROM anime_version WHERE status = 'finished'")}
+    was_finished = [(m, s) in finished for m, s in zip(members["mal_id"],
+                                                       members["snapshot_id"], strict=True)]
+    earlier = members[(members["snapshot_id"] < members["current"])
+                      & pd.Series(was_finished, index=members.index, dtype=bool)]
     prev = earlier.sort_values("snapshot_id").groupby("mal_id")["value"].last()
     df["members_prev"] = df["mal_id"].map(pd.to_numeric(prev, errors="coerce"))
     tags = pd.DataFrame(

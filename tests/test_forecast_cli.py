@@ -1,0 +1,103 @@
+"""`backtest` and `forecast` end to end on a synthetic store."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from nextseason.cli import app
+from nextseason.fixtures import write_synthetic_data
+from nextseason.ingest.build import build
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fc")
+    write_synthetic_data(folder / "raw", seed=0, n_franchises=150)
+    build(folder / "raw", folder / "n.db")
+    return folder / "n.db"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEXTSEASON_CACHE", str(tmp_path / "cache"))
+
+
+def test_backtest_writes_the_model_card(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["backtest", "--db", str(store), "--report-dir", str(out),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    models = {r["model"] for r in data["scores"]}
+    assert {"km", "cox", "cure", "gbm", "ensemble", "popularity only", "fan rule",
+            "plain logistic"} <= models
+    assert {r["origin"] for r in data["scores"]} == {"2018-06-30", "2021-01-24"}
+    card = (out / "model-card.md").read_text(encoding="utf-8")
+    assert "## Default model" in card and "Brier skill" in card
+    assert (out / "reliability-2021-01-24.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_batch_forecast_csv(store: Path, tmp_path: Path) -> None:
+    target = tmp_path / "f.csv"
+    result = runner.invoke(app, ["forecast", "--as-of", "2021-01-24", "--until",
+                                 "2023-01-01", "-o", str(target), "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert {"mal_id", "title", "p_1y", "p_2y", "p_3y", "p_5y", "p_ever", "p_until",
+            "reason"} <= set(rows[0])
+    forecasts = [r for r in rows if not r["reason"]]
+    skipped = [r for r in rows if r["reason"]]
+    assert forecasts and skipped
+    for r in forecasts:
+        p = [float(r[k]) for k in ("p_1y", "p_2y", "p_3y", "p_5y", "p_ever")]
+        assert all(0 <= x <= 1 for x in p) and p == sorted(p)
+        assert float(r["p_1y"]) <= float(r["p_until"]) <= float(r["p_3y"])
+    assert all(r["p_1y"] == "" for r in skipped)
+
+
+def test_batch_forecast_jsonl_to_stdout(store: Path) -> None:
+    result = runner.invoke(app, ["forecast", "--format", "jsonl", "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    assert records and all("p_3y" in r for r in records)
+
+
+def test_one_show(store: Path) -> None:
+    batch = runner.invoke(app, ["forecast", "--format", "jsonl", "--as-of", "2021-01-24",
+                                "--db", str(store)])
+    records = [json.loads(line) for line in batch.stdout.splitlines() if line.strip()]
+    eligible = next(r for r in records if not r["reason"])
+    skipped = next(r for r in records if r["reason"])
+
+    result = runner.invoke(app, ["forecast", "--db", str(store), "--json", "--as-of",
+                                 "2021-01-24", str(eligible["mal_id"])])
+    assert result.exit_code == 0, result.output
+    f = json.loads(result.output)
+    assert f["eligible"] and f["mal_id"] == eligible["mal_id"]
+    assert set(f["probabilities"]) == {"p_1y", "p_2y", "p_3y", "p_5y", "p_ever"}
+    assert f["probabilities"]["p_3y"] == pytest.approx(eligible["p_3y"])
+    assert len(f["comparables"]) == 5
+    assert all(c["outcome"] for c in f["comparables"])
+    assert all(isinstance(x["effect"], float) and x["name"] for x in f["factors"])
+
+    result = runner.invoke(app, ["forecast", "--db", str(store), "--as-of", "2021-01-24",
+                                 str(skipped["mal_id"])])
+    assert result.exit_code == 0, result.output
+    assert "No forecast" in result.output
+
+
+def test_bad_dates(store: Path) -> None:
+    result = runner.invoke(app, ["forecast", "--as-of", "2021-13-01", "--db", str(store)])
+    assert result.exit_code == 2 and "not a date" in result.output
+    result = runner.invoke(app, ["forecast", "--as-of", "2021-01-24", "--until",
+                                 "2020-01-01", "--db", str(store)])
+    assert result.exit_code == 2 and "must be after" in result.output
+    result = runner.invoke(app, ["forecast", "--format", "xml", "--db", str(store)])
+    assert result.exit_code == 2
