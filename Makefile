@@ -28,6 +28,7 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/nextseason build --data $(DATA)
 	$(BIN)/nextseason show Higehiro
+	$(BIN)/nextseason forecast Higehiro
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -47,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py --data $(DATA) --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_search.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_linker.py --db .dev/bench.db
+	$(BIN)/python benchmarks/bench_forecast.py --db .dev/bench.db --report-dir reports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -79,7 +79,8 @@ class BacktestResult:
     counts: dict[str, dict[str, int]]
     default_model: str
     seconds: float
-    coverage: dict[str, float] = field(default_factory=dict)  # origin → share forecast
+    #: origin → share of series (eligible, or left out only for want of an end date) forecast
+    coverage: dict[str, float] = field(default_factory=dict)
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame([vars(r) for r in self.rows])
@@ -183,8 +184,13 @@ def run_backtest(
             known = np.isfinite(ys[main])
             reliability[origin.as_of][name] = reliability_table(
                 ys[main][known].astype(int), by_h[main][known], bins=10)
-        coverage[origin.as_of] = float(np.isfinite(preds[models[-1]][main]).mean()) * (
-            len(ds.X) / max(len(ds.X) + 0, 1))
+        # coverage: series that got a forecast, out of those eligible or left out only for
+        # want of data (no end date); announced and airing series are not forecast by design
+        unknown_end = int((ds.ineligible["reason"] == "end date unknown").sum())
+        forecast = int(np.isfinite(np.column_stack(list(preds[models[-1]].values()))).all(
+            axis=1).sum()) + int(already.sum())
+        counts[origin.as_of]["end_date_unknown"] = unknown_end
+        coverage[origin.as_of] = forecast / max(len(ds.X) + unknown_end, 1)
     table = pd.DataFrame([vars(r) for r in rows])
     candidates = table[(table["kind"] == "model") & (table["subset"] == "all")
                        & (table["horizon"] == MAIN_HORIZON)]

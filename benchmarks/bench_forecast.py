@@ -1,0 +1,61 @@
+"""Run the backtest on a built database and print its figures against the issue's targets.
+
+    python benchmarks/bench_forecast.py --db .dev/bench.db [--report-dir reports]
+
+Targets (issue 3), for "the next TV/ONA season premieres by 2025-03", default model:
+origin 2021-01-24 AUC ≥ 0.88, Brier skill ≥ 0.20, ICI ≤ 0.02; origin 2018-06-30 AUC ≥ 0.80;
+forecasts for ≥ 95 % of eligible series; the whole backtest in ≤ 5 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from nextseason.forecast.backtest import MAIN_HORIZON, run_backtest
+from nextseason.forecast.card import TARGETS, write_model_card
+from nextseason.forecast.predict import DEFAULT_MODEL
+from nextseason.store import connect_readonly
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--db", default=".dev/bench.db")
+    ap.add_argument("--report-dir", default=None, help="also write the model card here")
+    args = ap.parse_args()
+    conn = connect_readonly(args.db)
+    result = run_backtest(conn, progress=lambda m: print(f"  … {m}", file=sys.stderr))
+    t = result.table()
+    main_rows = t[(t["horizon"] == MAIN_HORIZON) & (t["subset"] == "all")]
+    print(f"backtest: {result.seconds:.0f} s on {os.cpu_count()} cores (target ≤ 300 s)")
+    print(f"default model in forecasts: {DEFAULT_MODEL}; best on {MAIN_HORIZON}:"
+          f" {result.default_model}")
+    ok = result.seconds <= 300
+    for origin, c in result.counts.items():
+        cov = result.coverage[origin]
+        ok &= cov >= 0.95
+        print(f"\norigin {origin}: {c['scored']:,} series scored, "
+              f"{int(main_rows[main_rows.origin == origin]['events'].iloc[0])} events; "
+              f"coverage {cov:.1%} (target ≥ 95 %)")
+        part = main_rows[main_rows["origin"] == origin].sort_values("brier_skill",
+                                                                    ascending=False)
+        print(f"  {'model':<18}{'AUC':>7}{'skill':>8}{'ICI':>7}{'C':>7}{'mean p':>8}")
+        for r in part.itertuples():
+            print(f"  {r.model:<18}{r.auc:7.3f}{r.brier_skill:+8.3f}{r.ici:7.3f}"
+                  f"{r.concordance:7.3f}{r.mean_predicted:8.3f}   (base rate {r.base_rate:.3f})")
+        row = part[part["model"] == DEFAULT_MODEL].iloc[0]
+        for metric, goal in TARGETS.get(origin, {}).items():
+            value = float(row[metric])
+            met = value <= goal if metric == "ici" else value >= goal
+            ok &= met
+            print(f"  target {metric} {'≤' if metric == 'ici' else '≥'} {goal}: {value:.3f}"
+                  f" {'met' if met else 'NOT met'}")
+    if args.report_dir:
+        print(f"\nmodel card: {write_model_card(result, Path(args.report_dir))}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
