@@ -54,7 +54,8 @@ def catalogue_at(conn: sqlite3.Connection, as_of: str) -> pd.DataFrame:
     Columns: mal_id, snapshot_id, snapshot, snapshot_as_of, title, type, source_type,
     episodes, start (Timestamp), end (Timestamp), start_raw, end_raw, status, rating,
     members, score, scored_by, popularity, favorites, members_prev (from the previous
-    catalogue snapshot that saw the show finished, if any), studios, genres, themes, demographics (tuples).
+    catalogue snapshot that saw the show finished, if any), studios, genres, themes,
+    demographics (tuples).
     """
     rows = conn.execute(
         """
