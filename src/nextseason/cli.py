@@ -28,6 +28,7 @@ from rich.progress import (
 
 from . import __version__
 from .errors import NextseasonError
+from .forecast.defaults import DEFAULT_MODEL
 from .ingest.build import Progress as BuildProgress
 from .ingest.context import ImportResult
 from .ingest.sources import Source
@@ -257,7 +258,7 @@ def forecast(
         "-o", "--output", metavar="FILE", help="Write the batch forecast here (else stdout).",
         show_default=False)] = None,
     model: Annotated[str, typer.Option("--model", metavar="NAME",
-                                       help="Model to use (see `backtest`).")] = "ensemble",
+                                       help="Model to use (see `backtest`).")] = DEFAULT_MODEL,
     json_: JsonOption = False,
     db: DbOption = None,
 ) -> None:

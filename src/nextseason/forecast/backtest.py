@@ -87,8 +87,7 @@ class BacktestResult:
 
 
 def _plus_years(iso: str, years: int) -> str:
-    d = date.fromisoformat(iso)
-    return d.replace(year=d.year + years).isoformat()
+    return (pd.Timestamp(iso) + pd.DateOffset(years=years)).date().isoformat()
 
 
 def default_origins(end: str) -> tuple[Origin, ...]:
@@ -162,9 +161,8 @@ def run_backtest(
             progress(f"origin {origin.as_of}: reference {ref.name}")
             preds[ref.name] = {lab: ref(y).fit(X_train, spells).predict(X_test, elapsed)
                                for lab, _u, y in horizons}
-        main = next(lab for lab, *_ in horizons if lab.startswith("by 20")
-                    and not lab.endswith("2021-01")) if any(
-            lab == MAIN_HORIZON for lab, *_ in horizons) else horizons[-1][0]
+        labels_ = [lab for lab, *_ in horizons]
+        main = MAIN_HORIZON if MAIN_HORIZON in labels_ else labels_[-1]
         reliability[origin.as_of] = {}
         for name, by_h in preds.items():
             kind = ("baseline" if name == "km" else "reference" if name in ref_names

@@ -13,7 +13,7 @@ import pandas as pd
 from .backtest import MAIN_HORIZON, RECENT_YEARS, BacktestResult
 from .features import __doc__ as FEATURES_DOC
 from .plots import reliability_plot
-from .predict import DEFAULT_MODEL
+from .defaults import DEFAULT_MODEL
 
 __all__ = ["write_model_card", "TARGETS"]
 

@@ -20,7 +20,8 @@ import pandas as pd
 
 from ..errors import NotFoundError
 from .dataset import build_dataset
-from .predict import DEFAULT_MODEL, HORIZONS, Fitted, fit_at, parse_as_of, predict_rows
+from .defaults import DEFAULT_MODEL
+from .predict import HORIZONS, Fitted, fit_at, parse_as_of, predict_rows
 
 __all__ = ["Factor", "Comparable", "ShowForecast", "forecast_show", "FACTOR_GROUPS"]
 
@@ -136,14 +137,12 @@ def _comparables(conn: sqlite3.Connection, fitted: Fitted, X: pd.DataFrame, mal_
     out = []
     for m in nearest:
         s = spells.loc[m]
-        ended = (pd.Timestamp(fitted.as_of) - pd.Timedelta(days=float(s["duration"]) * 365.25)
-                 if s["event"] == 0 else None)
+        ended = pd.Timestamp(fitted.as_of) - pd.Timedelta(days=float(s["followup"]) * 365.25)
         if s["event"] == 1:
             outcome = f"next season {s['duration']:.1f} years after it ended"
         else:
             outcome = f"no new season in the {s['duration']:.1f} years to {fitted.as_of}"
-        out.append(Comparable(int(m), titles.get(int(m), str(m)),
-                              ended.date().isoformat() if ended is not None else "",
+        out.append(Comparable(int(m), titles.get(int(m), str(m)), ended.date().isoformat(),
                               outcome, float(s["duration"]) if s["event"] == 1 else None))
     return out
 

@@ -24,13 +24,12 @@ from .. import __version__
 from ..errors import ConfigError
 from .base import SurvivalModel
 from .dataset import Dataset, build_dataset, data_end, training_spells
+from .defaults import DEFAULT_MODEL
 from .models import MODEL_NAMES, make_model
 
 __all__ = ["DEFAULT_MODEL", "HORIZONS", "Fitted", "ForecastRun", "fit_at", "forecast_all",
            "parse_as_of", "cache_dir"]
 
-#: chosen by the backtest (``nextseason backtest`` prints the winner on the main horizon)
-DEFAULT_MODEL = "ensemble"
 #: the horizons every forecast reports, in years from the forecast date
 HORIZONS = {"p_1y": 1.0, "p_2y": 2.0, "p_3y": 3.0, "p_5y": 5.0}
 

@@ -51,7 +51,8 @@ def show_forecast_text(f: ShowForecast, console: Console) -> None:
     if f.comparables:
         console.print("[bold]Comparable shows[/bold]")
         for c in f.comparables:
-            console.print(f"  {escape(c.title)} [dim](MAL {c.mal_id})[/dim]: {escape(c.outcome)}")
+            console.print(f"  {escape(c.title)} [dim](MAL {c.mal_id}, ended {c.ended})[/dim]:"
+                          f" {escape(c.outcome)}")
 
 
 def backtest_text(result: BacktestResult, console: Console) -> None:
