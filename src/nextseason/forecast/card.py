@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from .backtest import MAIN_HORIZON, RECENT_YEARS, BacktestResult
+from .defaults import DEFAULT_MODEL
 from .features import __doc__ as FEATURES_DOC
 from .plots import reliability_plot
-from .defaults import DEFAULT_MODEL
 
 __all__ = ["write_model_card", "TARGETS"]
 
