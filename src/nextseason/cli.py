@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -27,7 +27,7 @@ from rich.progress import (
 )
 
 from . import __version__
-from .errors import NextseasonError
+from .errors import NextseasonError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
 from .ingest.build import Progress as BuildProgress
 from .ingest.context import ImportResult
@@ -56,13 +56,18 @@ DbOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
+def _fail(exc: NextseasonError) -> NoReturn:
+    """Print one of our errors and exit with its code."""
+    err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
+    raise typer.Exit(exc.exit_code)
+
+
 def _run(fn: Callable[[], T]) -> T:
     """Call the library; turn our errors into a message and an exit code."""
     try:
         return fn()
     except NextseasonError as exc:
-        err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
+        _fail(exc)
 
 
 @contextmanager
@@ -295,3 +300,114 @@ def forecast(
             write_batch(run, f, fmt)
         err.print(f"{len(run.rows):,} forecasts and {len(run.ineligible):,} series without one"
                   f" → {escape(str(output))}")
+
+
+MaxBytesOption = Annotated[int, typer.Option(
+    "--max-bytes", metavar="N", help="Refuse files larger than this.")]
+
+
+def _subject_finder(db: Path | None) -> Callable[[Any], tuple[str | None, int | None]]:
+    """Resolve an article's show through the catalogue, if one has been built."""
+    from .search.index import SearchIndex
+
+    path = resolve_db_path(db)
+    if not path.exists():
+        return lambda art: (None, None)
+    from .claims.subject import resolve_subject
+
+    conn = connect_readonly(path)
+    index = SearchIndex.from_db(conn)
+    return lambda art: resolve_subject(conn, art.text, art.title, index=index)
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .txt, .md or .html article.")],
+    json_: JsonOption = False,
+    max_bytes: MaxBytesOption = 5_000_000,
+    db: DbOption = None,
+) -> None:
+    """Print the claims an article makes, with their quotes. Stores nothing."""
+    from .claims.extract import extract_claims
+    from .claims.reader import read_article
+    from .report.render_claims import claims_text
+
+    art = _run(lambda: read_article(file, max_bytes=max_bytes))
+    subject, mal_id = _run(lambda: _subject_finder(db)(art))
+    claims = extract_claims(art.text, subject=subject, subject_mal_id=mal_id,
+                            as_of=art.published)
+    if json_:
+        out.print_json(json.dumps({
+            "file": str(file), "title": art.title, "published": art.published,
+            "published_source": art.published_source or "unknown", "subject": subject,
+            "subject_mal_id": mal_id, "claims": [c.to_dict() for c in claims]},
+            ensure_ascii=False))
+    else:
+        when = (f"published {art.published} (from the {art.published_source})"
+                if art.published else "publication date unknown")
+        about = f"about {subject} (MAL {mal_id})" if mal_id else "subject not found"
+        claims_text(claims, out, header=f"{escape(str(file))}: {escape(about)}; {when}")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...",
+                                                help="Articles, or folders of them.")],
+    url: Annotated[str | None, typer.Option("--url", metavar="URL",
+                                            help="Where the (single) article was read.",
+                                            show_default=False)] = None,
+    published: Annotated[str | None, typer.Option(
+        "--published", metavar="DATE", help="Its publication date (beats the page's).",
+        show_default=False)] = None,
+    max_bytes: MaxBytesOption = 5_000_000,
+    db: DbOption = None,
+) -> None:
+    """Store articles and their claims. Ingesting the same text again changes nothing."""
+    from .claims.articles import ingest_paths
+    from .claims.extract import extract_claims
+    from .store.db import connect
+
+    target = resolve_db_path(db)
+    if not target.exists():
+        _fail(StoreError(f"no database at {target}. Build one first: nextseason build --data DIR"))
+    finder = _subject_finder(db)
+    conn = _run(lambda: connect(target))
+    try:
+        results = _run(lambda: ingest_paths(
+            conn, paths, url=url, published=published, max_bytes=max_bytes,
+            resolve_subject=finder,
+            extract=lambda art, subject, mal_id: extract_claims(
+                art.text, subject=subject, subject_mal_id=mal_id)))
+    finally:
+        conn.close()
+    for r in results:
+        state = "stored" if r.created else "already stored (unchanged)"
+        when = r.published or "date unknown"
+        about = f"{r.subject} (MAL {r.subject_mal_id})" if r.subject_mal_id else "subject unknown"
+        out.print(f"{escape(str(r.path))}: {state}, article {r.article_id}, {r.claims} claims,"
+                  f" {escape(about)}, {when}")
+
+
+@app.command()
+def claims(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A title or a MAL id.")],
+    json_: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """What the stored articles claim about a show, beside the catalogue, with conflicts."""
+    from .claims.articles import load_claims
+    from .claims.reconcile import reconcile
+    from .report.render_claims import reconciliation_text
+    from .search.resolve import resolve_anime
+
+    with _readonly(db) as conn:
+        def run() -> Any:
+            mal_id = resolve_anime(conn, query)
+            urls = dict(conn.execute("SELECT id, url FROM article").fetchall())
+            return reconcile(conn, mal_id, load_claims(conn, mal_id), urls)
+
+        rec = _run(run)
+    if json_:
+        out.print_json(json.dumps(rec.to_dict(), ensure_ascii=False, default=str))
+    else:
+        reconciliation_text(rec, out)
