@@ -21,7 +21,8 @@ import json
 import re
 import sqlite3
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 from ..report.franchise import franchise_report
@@ -60,7 +61,7 @@ class ClaimGroup:
     status: str  # agrees | changed over time | different things | conflicts | outlook
     best_value: Any
     reason: str
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list[Evidence] = dc_field(default_factory=list)
 
 
 @dataclass
