@@ -376,15 +376,15 @@ def ingest(
         results = _run(lambda: ingest_paths(
             conn, paths, url=url, published=published, max_bytes=max_bytes,
             resolve_subject=finder,
-            extract=lambda art, subject, mal_id: extract_claims(
-                art.text, subject=subject, subject_mal_id=mal_id)))
+            extract=lambda art: extract_claims(art.text)))
     finally:
         conn.close()
     for r in results:
         state = "stored" if r.created else "already stored (unchanged)"
         when = r.published or "date unknown"
         about = f"{r.subject} (MAL {r.subject_mal_id})" if r.subject_mal_id else "subject unknown"
-        out.print(f"{escape(str(r.path))}: {state}, article {r.article_id}, {r.claims} claims,"
+        out.print(f"{escape(str(r.path))}: {state}, article {r.article_id}, {len(r.claims)}"
+                  " claims,"
                   f" {escape(about)}, {when}")
 
 

@@ -25,7 +25,10 @@ from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from ..report.franchise import franchise_report
+from ..search.normalize import compact, normalize
 from .model import OUTLOOK_FIELDS, Claim
 
 __all__ = ["Evidence", "ClaimGroup", "Reconciliation", "reconcile", "catalogue_facts",
@@ -40,6 +43,12 @@ _WEB = re.compile(r"\b(web|online|kakuyomu|syosetu|shousetsuka ni narou|website|
                   re.I)
 _PRINT = re.compile(r"\b(volumes?|print(ed)?|bunko|imprint|paperback|tankobon|published by)",
                     re.I)
+_PER_SEASON = frozenset({"premiere_date", "finale_date", "episode_count"})
+#: fields with several true values at once: each value (each character, for the cast) is
+#: its own group, so two licensors are not a conflict
+_MULTI = frozenset({"licensor", "spin_off", "network"})
+#: string similarity (rapidfuzz ratio on search keys) above which two names are one
+SAME_NAME = 88
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "1st": 1, "2nd": 2,
              "3rd": 3, "4th": 4, "5th": 5}
 
@@ -118,7 +127,9 @@ def catalogue_facts(
         src, as_of = max((seen_in[e.mal_id] for e in series), key=lambda s: s[1])
         add("season_count", None, max(e.season_number or 0 for e in series), src, as_of)
         pending = [e for e in rep.entries if e.status == "not_yet_aired"]
-        add("renewal_status", None, "announced" if pending else "not_announced", src, as_of)
+        latest = max(e.season_number or 0 for e in series)
+        add("renewal_status", f"season {latest + (0 if pending else 1)}",
+            "announced" if pending else "not_announced", src, as_of)
     adapted = [w for w in rep.source_works if w.link != "related title"]
     if adapted:
         w = adapted[0]
@@ -144,7 +155,7 @@ def catalogue_facts(
 
 def _norm(value: Any) -> Any:
     if isinstance(value, str):
-        return re.sub(r"[^\w]+", " ", value.lower()).strip()
+        return compact(normalize(value))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -159,7 +170,11 @@ def _same(a: Any, b: Any) -> bool:
     if isinstance(a, int | float) and isinstance(b, int | float):
         return abs(float(a) - float(b)) < 1e-9
     na, nb = _norm(a), _norm(b)
-    return na == nb or (isinstance(na, str) and isinstance(nb, str) and (na in nb or nb in na))
+    if isinstance(na, str) and isinstance(nb, str):
+        # the same name spelled another way ("Joshikousei" / "Joshi Kōsei"), or shortened
+        # ("Kadokawa" / "Kadokawa Shoten")
+        return na == nb or na in nb or nb in na or fuzz.ratio(na, nb) >= SAME_NAME
+    return bool(na == nb)
 
 
 def _clusters(evidence: list[Evidence]) -> list[list[Evidence]]:
@@ -175,10 +190,12 @@ def _clusters(evidence: list[Evidence]) -> list[list[Evidence]]:
 
 
 def _medium(e: Evidence) -> str | None:
+    """Web serialization or print publication, from the claim's own words."""
     if not e.quote:
         return "print" if e.source == "catalogue" else None
-    web, printed = bool(_WEB.search(e.quote)), bool(_PRINT.search(e.quote))
-    return "web" if web and not printed else "print" if printed and not web else None
+    if _WEB.search(e.quote):  # "serialized online ... until the fifth volume" is the web run
+        return "web"
+    return "print" if _PRINT.search(e.quote) else None
 
 
 def _classify(f: str, clusters: list[list[Evidence]]) -> tuple[str, Any, str]:
@@ -221,8 +238,13 @@ def reconcile(conn: sqlite3.Connection, mal_id: int, claims: list[Claim],
     urls = urls or {}
     title = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
     groups: dict[tuple[str, str | None], list[Evidence]] = defaultdict(list)
-    for f, q, ev in catalogue_facts(conn, mal_id):
+    facts = catalogue_facts(conn, mal_id)
+    for f, q, ev in facts:
         groups[(f, q)].append(ev)
+    # a show with one season: a date or episode count given without a season is season 1's
+    seasons = {q for f, q, _ in facts if f == "premiere_date"}
+    default_season = "season 1" if seasons == {"season 1"} else None
+    next_season = f"season {len(seasons) + 1}"
     outlooks: list[Evidence] = []
     for c in claims:
         ev = Evidence(c.value, "article", c.article or "", c.as_of, c.quote,
@@ -230,13 +252,24 @@ def reconcile(conn: sqlite3.Connection, mal_id: int, claims: list[Claim],
         if c.field in OUTLOOK_FIELDS:
             outlooks.append(ev)
             continue
-        groups[(c.field, normalize_qualifier(c.field, c.qualifier))].append(ev)
+        q = normalize_qualifier(c.field, c.qualifier)
+        if q is None and c.field in _PER_SEASON:
+            q = default_season
+        if c.field == "renewal_status":
+            q = q or next_season
+            if c.value == "rumoured":  # a rumour neither makes nor denies an announcement
+                q = f"{q} (rumour)"
+        elif c.field == "cast" and isinstance(c.value, str) and ":" in c.value:
+            q = c.value.split(":", 1)[0].strip()
+        elif c.field in _MULTI:
+            q = str(_norm(c.value))
+        groups[(c.field, q)].append(ev)
     out: list[ClaimGroup] = []
     for (f, q), evidence in groups.items():
         if not any(e.source == "article" for e in evidence):
             continue  # catalogue facts nobody wrote about are shown by `show`, not here
         status, best, reason = _classify(f, _clusters(evidence))
-        out.append(ClaimGroup(f, q, status, best, reason, evidence))
+        out.append(ClaimGroup(f, None if f in _MULTI else q, status, best, reason, evidence))
     if outlooks:
         out.append(ClaimGroup("predicted_window", None, "outlook", None,
                               "opinions and guesses, not facts: listed, not reconciled",

@@ -1,0 +1,342 @@
+"""Storing articles and their claims: the one write path for evidence.
+
+An article's id is a hash of its plain text (:func:`article_id`), so ingesting the same text
+again — from the same file or another — changes nothing and reports ``created=False``.
+
+The article's date, which becomes every claim's ``as_of``, is chosen in this order:
+
+1. ``published`` given by the caller (``--published``) — source ``given``;
+2. the page's metadata (HTML meta tags, JSON-LD, ``<time>``, Markdown front matter) —
+   ``metadata``;
+3. an explicit date marker near the top of the text — ``text``;
+4. otherwise unknown: ``published`` is NULL and the source is ``unknown``.
+
+:func:`ingest_paths` reads and validates **every** file (and extracts its claims) before it
+writes anything, then writes them all in one ``BEGIN IMMEDIATE`` transaction: a bad file in
+a batch raises its :class:`~nextseason.errors.InputError` and leaves the database exactly as
+it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from ..errors import InputError, RecordError
+from .model import Claim
+from .reader import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, ArticleText, read_article
+
+__all__ = [
+    "IngestResult",
+    "StoredArticle",
+    "article_id",
+    "ingest_article",
+    "ingest_paths",
+    "expand_paths",
+    "load_claims",
+    "list_articles",
+    "get_article",
+]
+
+Extract = Callable[[ArticleText], list[Claim]]
+ResolveSubject = Callable[[ArticleText], tuple[str | None, int | None]]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What ingesting one article did."""
+
+    article_id: str
+    created: bool  # False: the same text was stored already, nothing changed
+    path: Path | None
+    title: str | None
+    published: str | None
+    published_source: str  # given | metadata | text | unknown
+    subject: str | None
+    subject_mal_id: int | None
+    claims: tuple[Claim, ...]  # as stored (for an existing article: as stored before)
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: str
+    url: str | None
+    title: str | None
+    published: str | None
+    published_source: str
+    format: str
+    path: str | None
+    subject: str | None
+    subject_mal_id: int | None
+    claims: int
+    text: str
+
+
+def article_id(text: str) -> str:
+    """The first 16 hex digits of the SHA-256 of the UTF-8 text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _check_published(published: str | None) -> str | None:
+    if published is None:
+        return None
+    value = str(published).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(
+            f"published date must be an ISO date YYYY-MM-DD (e.g. 2023-07-17), got {published!r}"
+        ) from None
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
+
+    If the caller already holds a transaction, the work joins it and the caller commits.
+    """
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def ingest_article(
+    conn: sqlite3.Connection,
+    art: ArticleText,
+    claims: Sequence[Claim],
+    *,
+    url: str | None = None,
+    published: str | None = None,
+    subject: str | None = None,
+    subject_mal_id: int | None = None,
+) -> IngestResult:
+    """Store one article and its claims in one transaction; a no-op if already stored.
+
+    Claims get ``article`` = the article's id and ``as_of`` = the article's date; a claim
+    without a subject takes the article's ``subject``/``subject_mal_id``. Every claim's
+    ``quote`` must equal ``art.text[start:end]`` (:class:`RecordError` otherwise).
+    """
+    given = _check_published(published)
+    with _transaction(conn):
+        return _write(conn, art, claims, url=url, published=given, subject=subject,
+                      subject_mal_id=subject_mal_id)
+
+
+def _date_of(art: ArticleText, given: str | None) -> tuple[str | None, str]:
+    if given:
+        return given, "given"
+    if art.published and art.published_source in ("metadata", "text"):
+        return art.published, art.published_source
+    return None, "unknown"
+
+
+def _prepare(art: ArticleText, claims: Sequence[Claim], aid: str, as_of: str | None,
+             subject: str | None, subject_mal_id: int | None) -> list[Claim]:
+    out: list[Claim] = []
+    where = str(art.path) if art.path else None
+    for i, c in enumerate(claims):
+        if c.end > len(art.text) or art.text[c.start:c.end] != c.quote:
+            raise RecordError(
+                f"claim {i} ({c.field}) quotes {c.quote!r} but the text at "
+                f"{c.start}:{c.end} is {art.text[c.start:c.end]!r}",
+                file=where,
+            )
+        own = c.subject is not None or c.subject_mal_id is not None
+        out.append(replace(
+            c,
+            article=aid,
+            as_of=as_of,
+            subject=c.subject if own else subject,
+            subject_mal_id=c.subject_mal_id if own else subject_mal_id,
+        ))
+    return out
+
+
+def _write(conn: sqlite3.Connection, art: ArticleText, claims: Sequence[Claim], *,
+           url: str | None, published: str | None, subject: str | None,
+           subject_mal_id: int | None) -> IngestResult:
+    aid = article_id(art.text)
+    row = conn.execute(
+        "SELECT published, published_source, subject, subject_mal_id, title, path "
+        "FROM article WHERE id = ?", (aid,)
+    ).fetchone()
+    if row is not None:
+        return IngestResult(
+            aid, False, art.path, row["title"], row["published"], row["published_source"],
+            row["subject"], row["subject_mal_id"], tuple(_claims_of(conn, aid)),
+        )
+    as_of, source = _date_of(art, published)
+    stored = _prepare(art, claims, aid, as_of, subject, subject_mal_id)
+    conn.execute(
+        "INSERT INTO article (id, url, title, published, published_source, format, path, "
+        "text, subject, subject_mal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (aid, url, art.title, as_of, source, art.format,
+         str(art.path) if art.path else None, art.text, subject, subject_mal_id),
+    )
+    conn.executemany(
+        "INSERT INTO claim (article_id, idx, field, value, qualifier, subject, subject_mal_id, "
+        "quote, start, end, as_of, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(aid, i, c.field, json.dumps(c.value, ensure_ascii=False), c.qualifier, c.subject,
+          c.subject_mal_id, c.quote, c.start, c.end, c.as_of, float(c.confidence))
+         for i, c in enumerate(stored)],
+    )
+    return IngestResult(aid, True, art.path, art.title, as_of, source, subject,
+                        subject_mal_id, tuple(stored))
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, and directories expanded to their supported files (recursive, sorted).
+
+    Hidden files and folders (``.name``) inside a directory are skipped; a file named
+    explicitly is kept whatever its extension (reading it gives the clear error).
+    """
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in SUPPORTED_EXTENSIONS
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+            if not found:
+                raise InputError(
+                    f"no article files ({', '.join(SUPPORTED_EXTENSIONS)}) in the directory",
+                    file=str(p),
+                )
+        elif p.exists():
+            found = [p]
+        else:
+            raise InputError("no such file or directory", file=str(p))
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return out
+
+
+def ingest_paths(
+    conn: sqlite3.Connection,
+    paths: Sequence[Path],
+    *,
+    extract: Extract,
+    url: str | None = None,
+    published: str | None = None,
+    resolve_subject: ResolveSubject | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> list[IngestResult]:
+    """Read, extract and store articles from files and directories — all or nothing.
+
+    Every file is read, validated and run through ``extract`` (and ``resolve_subject``)
+    first; only then is anything written, in one transaction. So a bad file anywhere in the
+    batch raises its :class:`InputError` and the database is left unchanged. ``url`` names
+    one page and is refused with more than one file; ``published`` applies to every file.
+    """
+    given = _check_published(published)
+    files = expand_paths(paths)
+    if url is not None and len(files) != 1:
+        raise InputError(
+            f"--url names one page, but {len(files)} files were given; "
+            "ingest them one at a time to give each its URL"
+        )
+    prepared: list[tuple[ArticleText, list[Claim], str | None, int | None]] = []
+    for f in files:
+        art = read_article(f, max_bytes=max_bytes)
+        subject, mal_id = resolve_subject(art) if resolve_subject else (None, None)
+        claims = list(extract(art))
+        aid = article_id(art.text)
+        as_of, _ = _date_of(art, given)
+        _prepare(art, claims, aid, as_of, subject, mal_id)  # validate quotes before writing
+        prepared.append((art, claims, subject, mal_id))
+    with _transaction(conn):
+        return [
+            _write(conn, art, claims, url=url, published=given, subject=subject,
+                   subject_mal_id=mal_id)
+            for art, claims, subject, mal_id in prepared
+        ]
+
+
+_CLAIM_COLUMNS = (
+    "c.field, c.value, c.qualifier, c.subject, c.subject_mal_id, c.quote, c.start, c.end, "
+    "c.article_id, c.as_of, c.confidence"
+)
+
+
+def _claim(row: sqlite3.Row) -> Claim:
+    return Claim(
+        field=row["field"], value=json.loads(row["value"]), qualifier=row["qualifier"],
+        subject=row["subject"], subject_mal_id=row["subject_mal_id"], quote=row["quote"],
+        start=row["start"], end=row["end"], article=row["article_id"], as_of=row["as_of"],
+        confidence=row["confidence"],
+    )
+
+
+def _claims_of(conn: sqlite3.Connection, aid: str) -> list[Claim]:
+    rows = conn.execute(
+        f"SELECT {_CLAIM_COLUMNS} FROM claim c WHERE c.article_id = ? ORDER BY c.idx", (aid,)
+    ).fetchall()
+    return [_claim(r) for r in rows]
+
+
+def load_claims(conn: sqlite3.Connection, subject_mal_id: int) -> list[Claim]:
+    """Every stored claim about one show, oldest article first (undated last)."""
+    rows = conn.execute(
+        f"SELECT {_CLAIM_COLUMNS} FROM claim c WHERE c.subject_mal_id = ? "
+        "ORDER BY c.as_of IS NULL, c.as_of, c.article_id, c.idx",
+        (subject_mal_id,),
+    ).fetchall()
+    return [_claim(r) for r in rows]
+
+
+_ARTICLE_SELECT = (
+    "SELECT a.id, a.url, a.title, a.published, a.published_source, a.format, a.path, "
+    "a.subject, a.subject_mal_id, a.text, "
+    "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claims FROM article a"
+)
+
+
+def _article(row: sqlite3.Row) -> StoredArticle:
+    return StoredArticle(
+        id=row["id"], url=row["url"], title=row["title"], published=row["published"],
+        published_source=row["published_source"], format=row["format"], path=row["path"],
+        subject=row["subject"], subject_mal_id=row["subject_mal_id"], claims=row["claims"],
+        text=row["text"],
+    )
+
+
+def list_articles(conn: sqlite3.Connection,
+                  subject_mal_id: int | None = None) -> list[StoredArticle]:
+    """Stored articles (all, or those about one show), oldest first, undated last."""
+    order = " ORDER BY a.published IS NULL, a.published, a.id"
+    if subject_mal_id is None:
+        rows = conn.execute(_ARTICLE_SELECT + order).fetchall()
+    else:
+        rows = conn.execute(
+            _ARTICLE_SELECT + " WHERE a.subject_mal_id = ? OR a.id IN "
+            "(SELECT article_id FROM claim WHERE subject_mal_id = ?)" + order,
+            (subject_mal_id, subject_mal_id),
+        ).fetchall()
+    return [_article(r) for r in rows]
+
+
+def get_article(conn: sqlite3.Connection, article_id: str) -> StoredArticle | None:
+    """One stored article by id, or None."""
+    row = conn.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
+    return _article(row) if row else None

@@ -1,0 +1,110 @@
+"""Rule-based claim extraction: plain article text in, typed and quoted claims out.
+
+>>> [(c.field, c.value) for c in extract_claims("The anime aired from April 5, 2021, to "
+...                                              "June 28, 2021, with 13 episodes.")]
+[('premiere_date', '2021-04-05'), ('finale_date', '2021-06-28'), ('episode_count', 13)]
+
+How it works: the text is cut into sentences (table rows and headings are their own
+"sentences"), and each sentence goes through three families of precise, general rules —
+:mod:`.extract_status` (renewal status and outlooks), :mod:`.extract_show` (air dates,
+counts, staff, cast, licensors, networks, table rows), :mod:`.extract_source` (the source
+work) and :mod:`.extract_reception` (sales, ratings, ranks). No rule names a show: the
+same rules run on any article.
+
+Each claim quotes the sentence that states it (or, for a very long sentence, the words
+around the match), so ``claim.quote == text[claim.start:claim.end]`` always holds. One
+article states a fact once: repeated mentions of the same (field, value, qualifier) collapse
+into the most confident, earliest one. Outlooks ("a second season seems unlikely") are kept
+as ``predicted_window`` and are never turned into a ``renewal_status``.
+
+The extractor is pure (no database, no clock) and linear: sentences are capped in length
+and every pattern is bounded, so hostile input (megabyte lines, repeated punctuation) cannot
+make it backtrack. Dates are parsed by strict patterns rather than ``dateparser`` (whose
+free-text search guesses dates in ordinary words) and no spaCy pipeline is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .extract_reception import reception_rules
+from .extract_show import show_rules
+from .extract_source import source_rules
+from .extract_status import status_rules
+from .extract_text import Hit, Sentence, split_sentences
+from .model import Claim
+
+__all__ = ["extract_claims", "RULES", "MAX_QUOTE"]
+
+#: the rule families, each ``Sentence -> Iterator[Hit]``
+RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
+    status_rules, show_rules, source_rules, reception_rules)
+#: a quote longer than this is cut to the words around the match
+MAX_QUOTE = 300
+_PAD = 100
+
+
+def _quote_span(s: Sentence, start: int, end: int) -> tuple[int, int]:
+    """Absolute (start, end) of the quote for a hit spanning ``start:end`` of ``s``."""
+    if len(s.text) <= MAX_QUOTE:
+        return s.start, s.start + len(s.text)
+    a, b = max(0, start - _PAD), min(len(s.text), end + _PAD)
+    if a > 0:
+        sp = s.text.find(" ", a, start)
+        a = sp + 1 if sp >= 0 else a
+    if b < len(s.text):
+        sp = s.text.rfind(" ", end, b)
+        b = sp if sp >= 0 else b
+    while a < b and s.text[a].isspace():
+        a += 1
+    while b > a and s.text[b - 1].isspace():
+        b -= 1
+    return s.start + a, s.start + b
+
+
+def _norm(value: Any) -> Any:
+    return " ".join(value.casefold().split()) if isinstance(value, str) else value
+
+
+def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]:
+    types = {h.value for h, _, _ in hits if h.field == "source_type"}
+    if types & {"light novel", "web novel", "visual novel"}:
+        hits = [x for x in hits if not (x[0].field == "source_type" and x[0].value == "novel")]
+    volumes = {h.value for h, _, _ in hits if h.field == "source_volume_count"}
+    if len(volumes) == 1:  # "adapted all the novels" + "five volumes" → adapted through 5
+        n = next(iter(volumes))
+        hits = [(h._replace(value=n) if h.field == "adapted_through" and h.value == "all"
+                 else h, a, b) for h, a, b in hits]
+    qualified = {(h.field, _norm(h.value)) for h, _, _ in hits if h.qualifier}
+    hits = [x for x in hits if x[0].qualifier or (x[0].field, _norm(x[0].value)) not in qualified]
+    best: dict[tuple[str, Any, str | None], tuple[Hit, int, int]] = {}
+    for x in hits:
+        h = x[0]
+        key = (h.field, _norm(h.value), h.qualifier)
+        old = best.get(key)
+        if old is None or h.confidence > old[0].confidence:
+            best[key] = x
+    return sorted(best.values(), key=lambda x: (x[1], x[0].start, x[0].field))
+
+
+def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int | None = None,
+                   article: str | None = None, as_of: str | None = None) -> list[Claim]:
+    """The claims ``text`` states, sorted by position, each with its exact quote.
+
+    ``subject``, ``subject_mal_id``, ``article`` and ``as_of`` are copied onto every claim;
+    ``as_of`` (an ISO date) also resolves "this year" / "last year" in the text.
+    """
+    as_of_year = int(as_of[:4]) if as_of and as_of[:4].isdigit() else None
+    hits: list[tuple[Hit, int, int]] = []
+    for s in split_sentences(text, as_of_year):
+        for rule in RULES:
+            for h in rule(s):
+                a, b = _quote_span(s, h.start, h.end)
+                hits.append((h, a, b))
+    return [
+        Claim(field=h.field, value=h.value, qualifier=h.qualifier, subject=subject,
+              subject_mal_id=subject_mal_id, quote=text[a:b], start=a, end=b, article=article,
+              as_of=as_of, confidence=round(h.confidence, 2))
+        for h, a, b in _postprocess(hits)
+    ]
