@@ -5,12 +5,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= ../shared/data/raw
+SEEDS  ?= ../shared/seeds
 STAMP  := $(VENV)/.installed
 
 .PHONY: help setup run test lint cog bench clean
 
 help:
-	@echo "make run    set up, build the database from $(DATA), show Higehiro"
+	@echo "make run    set up, build the database from $(DATA), show and forecast Higehiro,"
+	@echo "            ingest the articles in $(SEEDS) and reconcile their claims"
 	@echo "make test   set up, run the tests and check the README's CLI reference"
 	@echo "make lint   ruff and mypy"
 	@echo "make cog    regenerate the README's CLI reference from --help"
@@ -29,6 +31,8 @@ run: $(STAMP)
 	$(BIN)/nextseason build --data $(DATA)
 	$(BIN)/nextseason show Higehiro
 	$(BIN)/nextseason forecast Higehiro
+	$(BIN)/nextseason ingest $(SEEDS)
+	$(BIN)/nextseason claims Higehiro
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -49,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_search.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_linker.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_forecast.py --db .dev/bench.db --report-dir reports
+	$(BIN)/python benchmarks/bench_extract.py --seeds $(SEEDS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

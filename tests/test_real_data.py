@@ -68,3 +68,36 @@ def test_cli_show_higehiro(real_db: Path) -> None:
     result = CliRunner().invoke(app, ["show", "Higehiro", "--db", str(real_db)])
     assert result.exit_code == 0, result.output
     assert "Hige wo Soru" in result.output and "2021-04-05" in result.output
+
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_seeds_ingest_and_show_their_conflicts(real_db: Path, tmp_path: Path) -> None:
+    """Done-when of the evidence issue: the three seeds ingest, and `claims Higehiro` shows
+    their claims beside the catalogue's facts with the conflicts."""
+    import shutil
+
+    if not SEEDS.is_dir():
+        pytest.skip("seed articles not found")
+    db = tmp_path / "n.db"
+    shutil.copy(real_db, db)
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", str(SEEDS), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("stored") == 3 and "MAL 40938" in result.output
+    again = runner.invoke(app, ["ingest", str(SEEDS), "--db", str(db)])
+    assert again.output.count("already stored") == 3
+    result = runner.invoke(app, ["claims", "Higehiro", "--json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.output)
+    assert rec["articles"] == 3
+    groups = {(g["field"], g["qualifier"]): g for g in rec["groups"]}
+    premiere = groups[("premiere_date", "season 1")]
+    assert premiere["status"] == "conflicts" and premiere["best_value"] == "2021-04-05"
+    values = {e["value"] for e in premiere["evidence"]}
+    assert {"2021-04-05", "2021-06-05"} <= values
+    assert groups[("finale_date", "season 1")]["best_value"] == "2021-06-28"
+    assert groups[("source_volume_count", None)]["best_value"] == 5
+    assert groups[("source_start", None)]["status"] == "different things"
+    assert groups[("predicted_window", None)]["status"] == "outlook"
