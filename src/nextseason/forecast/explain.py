@@ -23,7 +23,8 @@ from .dataset import build_dataset
 from .defaults import DEFAULT_MODEL
 from .predict import HORIZONS, Fitted, fit_at, parse_as_of, predict_rows
 
-__all__ = ["Factor", "Comparable", "ShowForecast", "forecast_show", "FACTOR_GROUPS"]
+__all__ = ["Factor", "Comparable", "ShowForecast", "forecast_show", "factors_for",
+           "comparables_for", "FACTOR_GROUPS"]
 
 #: feature groups and how to say them
 FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
@@ -105,45 +106,69 @@ def _describe(group: str, row: pd.Series) -> str:
     return ""
 
 
-def _factors(fitted: Fitted, X: pd.DataFrame, elapsed: float) -> list[Factor]:
+def factors_for(fitted: Fitted, X: pd.DataFrame, elapsed: np.ndarray,
+                top: int = 6) -> list[list[Factor]]:
+    """The factors of every row of ``X`` (one batch prediction per feature group)."""
     typical = fitted.X_train.median()
-    base = float(fitted.model.predict_within(X, [elapsed], [3.0])[0, 0])
-    out = []
+    base = fitted.model.predict_within(X, elapsed, [3.0])[:, 0]
+    effects = {}
     for group, cols in FACTOR_GROUPS.items():
         alt = X.copy()
-        alt.loc[:, list(cols)] = typical[list(cols)].to_numpy()
-        p = float(fitted.model.predict_within(alt, [elapsed], [3.0])[0, 0])
-        out.append(Factor(group, base - p, _describe(group, X.iloc[0])))
-    out.sort(key=lambda f: -abs(f.effect))
-    return [f for f in out if abs(f.effect) >= 0.0005][:6]
-
-
-def _comparables(conn: sqlite3.Connection, fitted: Fitted, X: pd.DataFrame, mal_id: int,
-                 k: int = 5) -> list[Comparable]:
-    spells = fitted.spells
-    ended_long_ago = spells["duration"].where(spells["event"] == 0, np.inf) >= 3.0
-    pool = fitted.X_train[(ended_long_ago | (spells["event"] == 1)).to_numpy()]
-    pool = pool.drop(index=mal_id, errors="ignore")
-    scale = fitted.X_train[list(_COMPARE)].std().replace(0, 1)
-    d = ((pool[list(_COMPARE)] - X.iloc[0][list(_COMPARE)]) / scale).pow(2).sum(axis=1)
-    src_cols = [c for c in X.columns if c.startswith("src_") and c in FACTOR_GROUPS[
-        "kind of source"]]
-    same_src = (pool[src_cols] == X.iloc[0][src_cols]).all(axis=1)
-    d = d + np.where(same_src, 0.0, 4.0)
-    nearest = d.nsmallest(k).index
-    titles = dict(conn.execute(
-        f"SELECT mal_id, title FROM anime WHERE mal_id IN ({','.join('?' * len(nearest))})",
-        list(map(int, nearest))).fetchall())
+        alt.loc[:, list(cols)] = np.tile(typical[list(cols)].to_numpy(), (len(X), 1))
+        effects[group] = base - fitted.model.predict_within(alt, elapsed, [3.0])[:, 0]
     out = []
-    for m in nearest:
-        s = spells.loc[m]
-        ended = pd.Timestamp(fitted.as_of) - pd.Timedelta(days=float(s["followup"]) * 365.25)
-        if s["event"] == 1:
-            outcome = f"next season {s['duration']:.1f} years after it ended"
-        else:
-            outcome = f"no new season in the {s['duration']:.1f} years to {fitted.as_of}"
-        out.append(Comparable(int(m), titles.get(int(m), str(m)), ended.date().isoformat(),
-                              outcome, float(s["duration"]) if s["event"] == 1 else None))
+    for i in range(len(X)):
+        row = X.iloc[i]
+        fs = [Factor(g, float(e[i]), _describe(g, row)) for g, e in effects.items()
+              if abs(e[i]) >= 0.0005]
+        fs.sort(key=lambda f: -abs(f.effect))
+        out.append(fs[:top])
+    return out
+
+
+def comparables_for(conn: sqlite3.Connection, fitted: Fitted, X: pd.DataFrame,
+                    k: int = 5) -> list[list[Comparable]]:
+    """Five comparable shows for every row of ``X``, nearest first."""
+    spells = fitted.spells
+    known = ((spells["event"] == 1) | (spells["duration"] >= 3.0)).to_numpy()
+    pool = fitted.X_train[known]
+    cols = list(_COMPARE)
+    scale = fitted.X_train[cols].std().replace(0, 1).to_numpy()
+    src_cols = list(FACTOR_GROUPS["kind of source"])
+    P = pool[cols].to_numpy() / scale
+    Psrc = pool[src_cols].to_numpy()
+    ids = pool.index.to_numpy()
+    picks: list[np.ndarray] = []
+    for start in range(0, len(X), 512):
+        chunk = X.iloc[start:start + 512]
+        Q = chunk[cols].to_numpy() / scale
+        d = ((Q[:, None, :] - P[None, :, :]) ** 2).sum(axis=2)
+        same = (chunk[src_cols].to_numpy()[:, None, :] == Psrc[None, :, :]).all(axis=2)
+        d = d + np.where(same, 0.0, 4.0)
+        d[chunk.index.to_numpy()[:, None] == ids[None, :]] = np.inf  # never itself
+        picks.extend(np.argsort(d, axis=1, kind="stable")[:, :k])
+    wanted = sorted({int(ids[j]) for row in picks for j in row})
+    titles: dict[int, str] = {}
+    for i in range(0, len(wanted), 900):
+        part = wanted[i:i + 900]
+        titles.update(conn.execute(
+            f"SELECT mal_id, title FROM anime WHERE mal_id IN ({','.join('?' * len(part))})",
+            part).fetchall())
+    as_of = pd.Timestamp(fitted.as_of)
+    out = []
+    for row in picks:
+        comps = []
+        for j in row:
+            m = int(ids[j])
+            s = spells.loc[m]
+            ended = as_of - pd.Timedelta(days=float(s["followup"]) * 365.25)
+            if s["event"] == 1:
+                outcome = f"next season {s['duration']:.1f} years after it ended"
+            else:
+                outcome = f"no new season in the {s['duration']:.1f} years to {fitted.as_of}"
+            comps.append(Comparable(m, titles.get(m, str(m)), ended.date().isoformat(),
+                                    outcome, float(s["duration"]) if s["event"] == 1 else None))
+        out.append(comps)
     return out
 
 
@@ -169,8 +194,8 @@ def forecast_show(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
     return ShowForecast(
         target, str(one.frame["title"].iloc[0]), as_of, model, True, "",
         ended=str(row["ended"]), years_since_end=float(row["years_since_end"]),
-        probabilities=probs, factors=_factors(fitted, one.X, elapsed),
-        comparables=_comparables(conn, fitted, one.X, target))
+        probabilities=probs, factors=factors_for(fitted, one.X, np.array([elapsed]))[0],
+        comparables=comparables_for(conn, fitted, one.X)[0])
 
 
 def _subset(ds: Any, mal_id: int) -> Any:
