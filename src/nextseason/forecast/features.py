@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,15 +104,16 @@ def _works(conn: sqlite3.Connection, as_of: str, use_links: bool) -> pd.DataFram
     return works.drop_duplicates(["mal_id", "manga_id"])
 
 
-def _primary_work(works: pd.DataFrame, ids: list[int], source_type: str | None
-                  ) -> pd.Series | None:
-    cand = works[works["mal_id"].isin(ids)]
-    if cand.empty:
+def _primary_work(works: dict[int, list[dict[str, Any]]], ids: list[int],
+                  source_type: str | None) -> dict[str, Any] | None:
+    cand = [w for m in ids for w in works.get(m, ())]
+    if not cand:
         return None
     want = _ANIME_SOURCE_KIND.get(str(source_type))
-    preferred = cand[cand["wtype"].map(_WORK_KIND) == want]
-    pool = preferred if not preferred.empty else cand
-    return pool.sort_values(["y0", "manga_id"], na_position="last").iloc[0]
+    preferred = [w for w in cand if _WORK_KIND.get(str(w["wtype"])) == want]
+    pool = preferred or cand
+    return min(pool, key=lambda w: (pd.isna(w["y0"]), w["y0"] if pd.notna(w["y0"]) else 0,
+                                    w["manga_id"]))
 
 
 def compute_features(
@@ -132,7 +134,9 @@ def compute_features(
     series["pop_pct"] = _cohort_pct(series, "members")
     series["score_pct"] = _cohort_pct(series, "score")
     by_id = series.set_index("mal_id")
-    works = _works(conn, as_of, use_links)
+    works: dict[int, list[dict[str, Any]]] = {}
+    for w in _works(conn, as_of, use_links).to_dict(orient="records"):
+        works.setdefault(int(w["mal_id"]), []).append(w)
     sales = pd.DataFrame(
         [tuple(r) for r in conn.execute(
             "SELECT mal_id, max(avg_sales_k) FROM video_sales WHERE mal_id IS NOT NULL"
@@ -194,7 +198,8 @@ def _chain_ids(ch: Chains, mal_id: int) -> list[int]:
     return ids
 
 
-def _source_features(works: pd.DataFrame, chain: list[int], source_type: object,
+def _source_features(works: dict[int, list[dict[str, Any]]], chain: list[int],
+                     source_type: object,
                      series_cours: int, year: int) -> dict[str, float]:
     w = _primary_work(works, chain, str(source_type))
     if w is None:

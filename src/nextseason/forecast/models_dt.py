@@ -125,13 +125,32 @@ class DiscreteTimeHazard(SurvivalModel):
         return np.clip(h, 0.0, 1.0)
 
     def _survival(self, X: pd.DataFrame, times: np.ndarray) -> np.ndarray:
+        """``S(t | x)`` up to a per-row factor: only the ratios the contract uses are exact.
+
+        Each row needs hazards only for the intervals between its earliest and latest
+        requested time, so hazards are predicted for that window alone (a show that ended 20
+        years ago needs 6 intervals for a 3-year horizon, not 46); the survival before the
+        window is a common factor of the row and cancels in ``S(e + h) / S(e)``.
+        """
+        self._check_fitted()
         t = np.minimum(np.asarray(times, dtype=float), self.horizon_)
-        n_int = max(1, int(np.ceil(t.max() / self.step - 1e-9)))
-        h = self.hazards(X, n_int)
-        log_s = np.concatenate(
-            [np.zeros((len(h), 1)), np.cumsum(np.log1p(-np.minimum(h, 1 - 1e-12)), axis=1)], axis=1)
-        j = np.clip(np.floor(t / self.step + 1e-12).astype(int), 0, n_int)
-        frac = np.clip(t / self.step - j, 0.0, 1.0)
+        lo = np.floor(t.min(axis=1) / self.step + 1e-12).astype(int)
+        hi = np.ceil(t.max(axis=1) / self.step - 1e-9).astype(int)
+        m = max(1, int((hi - lo).max()))
+        A = feature_matrix(X, self.features_, "DiscreteTimeHazard")
+        h = np.empty((len(A), m))
+        chunk = max(1, 200_000 // m)  # bound memory: ~200k person-periods at a time
+        offsets = np.arange(m)
+        for first in range(0, len(A), chunk):
+            part = slice(first, first + chunk)
+            starts = ((lo[part, None] + offsets[None, :]) * self.step).reshape(-1)
+            grid = np.column_stack([starts, np.repeat(A[part], m, axis=0)])
+            h[part] = self.classifier_.predict_proba(grid)[:, 1].reshape(-1, m)
+        h = np.clip(h, 0.0, 1.0 - 1e-12)
+        log_s = np.concatenate([np.zeros((len(h), 1)), np.cumsum(np.log1p(-h), axis=1)], axis=1)
+        whole = np.floor(t / self.step + 1e-12).astype(int)
+        j = np.clip(whole - lo[:, None], 0, m)
+        frac = np.clip(t / self.step - whole, 0.0, 1.0)
         rows = np.arange(len(h))[:, None]
-        h_part = np.where(j < n_int, h[rows, np.minimum(j, n_int - 1)], 0.0)
+        h_part = np.where(j < m, h[rows, np.minimum(j, m - 1)], 0.0)
         return np.exp(log_s[rows, j]) * (1.0 - frac * h_part)

@@ -138,6 +138,7 @@ def build(
     progress: Progress | None = None,
     sources: Iterable[Source] = SOURCES,
     after_import: Callable[[sqlite3.Connection], None] | None = None,
+    forecasts: bool = True,
 ) -> BuildReport:
     """Build the whole database from ``data`` into ``db_path``, atomically."""
     data_dir = resolve_data_dir(data)
@@ -160,6 +161,11 @@ def build(
         conn.execute("COMMIT")
         progress.stage("linking sequels and franchises")
         report.link_stats = _link(conn)
+        if forecasts:
+            from ..forecast.precompute import precompute_forecasts
+
+            progress.stage("forecasting (trains the model on the newest snapshot)")
+            report.counts["forecasts"] = precompute_forecasts(conn, progress=progress.stage)
         if after_import:
             after_import(conn)
         progress.stage("checking")

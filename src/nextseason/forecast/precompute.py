@@ -1,0 +1,67 @@
+"""Forecasts made once, by the build, as of the newest catalogue snapshot.
+
+Reports and the web app read them from the ``forecast`` and ``forecast_series`` tables,
+so answering "will there be another season?" needs no model at question time. The model
+is trained on what was known at that date, exactly as ``nextseason forecast`` does.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import asdict
+
+from .dataset import build_dataset, data_end
+from .defaults import DEFAULT_MODEL
+from .explain import comparables_for, factors_for
+from .predict import HORIZONS, fit_at, predict_rows
+
+__all__ = ["precompute_forecasts", "CURVE_YEARS"]
+
+#: the forecast curve is stored at these horizons (years from the forecast date)
+CURVE_YEARS = tuple(round(0.25 * i, 2) for i in range(0, 41))
+
+
+def precompute_forecasts(conn: sqlite3.Connection, *, model: str = DEFAULT_MODEL,
+                         progress: Callable[[str], None] = lambda m: None) -> int:
+    """Fit, forecast every eligible series, and rewrite the forecast tables. Returns the count."""
+    as_of = data_end(conn)
+    if as_of is None:
+        return 0
+    progress("training the forecast model")
+    fitted = fit_at(conn, as_of, model, use_cache=False)
+    ds = build_dataset(conn, as_of)
+    progress(f"forecasting {len(ds.X):,} series")
+    rows = predict_rows(fitted, ds)
+    elapsed = ds.frame["elapsed"].to_numpy()
+    # the curve: P(premiered within h years of the forecast date), plotted against the years
+    # since the finale (elapsed + h)
+    within = fitted.model.predict_within(ds.X, elapsed, list(CURVE_YEARS))
+    factors = factors_for(fitted, ds.X, elapsed)
+    comparables = comparables_for(conn, fitted, ds.X)
+    records = []
+    for i, r in enumerate(rows.itertuples(index=False)):
+        curve = [[round(float(elapsed[i] + h), 2), round(float(p), 5)]
+                 for h, p in zip(CURVE_YEARS, within[i], strict=True)]
+        records.append((
+            int(r.mal_id), as_of, model, str(r.ended), float(elapsed[i]),
+            *(float(getattr(r, k)) for k in HORIZONS), float(r.p_ever),
+            json.dumps(curve), json.dumps([asdict(f) for f in factors[i]]),
+            json.dumps([asdict(c) for c in comparables[i]], ensure_ascii=False),
+            json.dumps({k: float(v) for k, v in ds.X.iloc[i].items()}),
+        ))
+    reasons = dict(zip(ds.ineligible["mal_id"], ds.ineligible["reason"], strict=True))
+    series = [(m, latest, "" if latest in ds.frame.index else reasons.get(latest, "no data"))
+              for m, latest in ds.latest_of.items()]
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM forecast")
+        conn.execute("DELETE FROM forecast_series")
+        conn.executemany(f"INSERT INTO forecast VALUES ({','.join('?' * 14)})", records)
+        conn.executemany("INSERT INTO forecast_series VALUES (?, ?, ?)", series)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return len(records)
