@@ -27,11 +27,8 @@ from rich.progress import (
 )
 
 from . import __version__
-from .errors import NextseasonError, StoreError
+from .errors import ConfigError, NextseasonError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
-from .ingest.build import Progress as BuildProgress
-from .ingest.context import ImportResult
-from .ingest.sources import Source
 from .store.db import ENV_DB, connect_readonly, resolve_db_path
 
 app = typer.Typer(
@@ -93,25 +90,34 @@ def main(
     """Will there be another season, and when?"""
 
 
-class _RichProgress(BuildProgress):
-    def __init__(self, bar: Progress) -> None:
-        self.bar = bar
-        self.tasks: dict[str, TaskID] = {}
+def _rich_progress_class() -> type:
+    """The build's progress drawn with Rich (defined here so that other commands start
+    without importing the importers)."""
+    from .ingest.build import Progress as BuildProgress
+    from .ingest.context import ImportResult
+    from .ingest.sources import Source
 
-    def start(self, source: Source) -> None:
-        self.tasks[source.name] = self.bar.add_task(source.name, total=source.size_hint)
+    class _RichProgress(BuildProgress):
+        def __init__(self, bar: Progress) -> None:
+            self.bar = bar
+            self.tasks: dict[str, TaskID] = {}
 
-    def advance(self, source: Source, n: int) -> None:
-        self.bar.advance(self.tasks[source.name], n)
+        def start(self, source: Source) -> None:
+            self.tasks[source.name] = self.bar.add_task(source.name, total=source.size_hint)
 
-    def finish(self, source: Source, result: ImportResult) -> None:
-        task = self.tasks[source.name]
-        self.bar.update(task, total=result.read, completed=result.read)
-        for w in result.warnings:
-            self.bar.console.print(f"  [dim]{source.name}: {escape(w)}[/dim]")
+        def advance(self, source: Source, n: int) -> None:
+            self.bar.advance(self.tasks[source.name], n)
 
-    def stage(self, name: str) -> None:
-        self.bar.console.print(f"[dim]… {name}[/dim]")
+        def finish(self, source: Source, result: ImportResult) -> None:
+            task = self.tasks[source.name]
+            self.bar.update(task, total=result.read, completed=result.read)
+            for w in result.warnings:
+                self.bar.console.print(f"  [dim]{source.name}: {escape(w)}[/dim]")
+
+        def stage(self, name: str) -> None:
+            self.bar.console.print(f"[dim]… {name}[/dim]")
+
+    return _RichProgress
 
 
 @app.command()
@@ -125,6 +131,7 @@ def build(
     from .ingest.build import build as run_build
 
     target = resolve_db_path(db)
+    _RichProgress = _rich_progress_class()
     with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=False,
                   disable=not err.is_terminal and not sys.stderr.isatty()) as bar:
@@ -411,3 +418,78 @@ def claims(
         out.print_json(json.dumps(rec.to_dict(), ensure_ascii=False, default=str))
     else:
         reconciliation_text(rec, out)
+
+
+@app.command()
+def outlook(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A title or a MAL id.")],
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", show_default=False,
+        help="Forecast as of this date (default: the build's, which is instant).")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="text|md|html|json",
+                                     help="Output format.")] = "text",
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", metavar="FILE", show_default=False,
+        help="Write here (Markdown: the charts go beside it as SVG files).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Will there be another season? The whole answer on one page, with its sources."""
+    from .report.outlook import build_outlook
+    from .search.resolve import resolve_anime
+
+    if fmt not in ("text", "md", "html", "json"):
+        _fail(ConfigError(f"--format must be text, md, html or json, not {fmt!r}"))
+    with _readonly(db) as conn:
+        when = None if as_of is None else _run(lambda: _iso_date(as_of, "--as-of"))
+        report = _run(lambda: build_outlook(conn, resolve_anime(conn, query), when))
+    if fmt == "text":
+        from .report.render_outlook import outlook_text
+
+        if output is None:
+            outlook_text(report, out)
+        else:
+            with open(output, "w", encoding="utf-8") as f:
+                outlook_text(report, Console(file=f, width=100, highlight=False))
+        return
+    if fmt == "md":
+        from .report.render_outlook import outlook_markdown
+
+        text = outlook_markdown(report, output)
+    elif fmt == "html":
+        from .report.render_html import outlook_page
+
+        text = outlook_page(report)
+    else:
+        text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {escape(str(output))}")
+
+
+def _iso_date(value: str, option: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", metavar="HOST",
+                                      help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the outlook pages and the JSON API (read-only) in the browser."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    path = resolve_db_path(db)
+    _run(lambda: connect_readonly(path).close())
+    out.print(f"nextseason on http://{host}:{port}/ (database {escape(str(path))}, read-only)")
+    uvicorn.run(create_app(path), host=host, port=port, log_level="warning")

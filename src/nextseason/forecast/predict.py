@@ -71,8 +71,16 @@ def _make(name: str) -> SurvivalModel:
     return make_model(name, **MODEL_PARAMS.get(name, {}))
 
 
+def _code_digest() -> str:
+    """A hash of the forecasting code itself, so a changed model never reads an old cache."""
+    h = hashlib.sha256()
+    for f in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _cache_key(conn: sqlite3.Connection, as_of: str, model: str) -> str:
-    h = hashlib.sha256(f"{__version__}|{as_of}|{model}".encode())
+    h = hashlib.sha256(f"{__version__}|{_code_digest()}|{as_of}|{model}".encode())
     for name, digest in conn.execute("SELECT name, content_hash FROM snapshot ORDER BY name"):
         h.update(f"|{name}:{digest}".encode())
     return h.hexdigest()[:24]

@@ -1,0 +1,304 @@
+"""The outlook: one typed report that answers "will there be another season?".
+
+:func:`build_outlook` reads the store only — the catalogue, the forecasts the build made,
+the stored articles' claims — and fills one :class:`OutlookReport`. Renderers (terminal,
+Markdown, HTML, JSON, the web app) all read this same object. Every fact carries the number
+of its citation in ``sources``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from ..claims.articles import load_claims
+from ..claims.reconcile import reconcile
+from ..errors import NotFoundError
+from .franchise import FranchiseReport, franchise_report
+
+__all__ = ["OutlookReport", "Headline", "Fact", "Source", "build_outlook", "SALES_TIERS"]
+
+#: average first-release discs per volume (thousands) → how the market would call it
+SALES_TIERS = ((10.0, "hit (10k+ per volume)"), (3.0, "solid (3k–10k)"),
+               (1.0, "modest (1k–3k)"), (0.0, "weak (under 1k)"))
+_HORIZON_LABELS = {"p_1y": "1 year", "p_2y": "2 years", "p_3y": "3 years", "p_5y": "5 years",
+                   "p_ever": "ever"}
+
+
+@dataclass
+class Source:
+    n: int
+    kind: str  # catalogue | article | model
+    name: str
+    as_of: str | None
+    detail: str = ""
+    url: str | None = None
+
+
+@dataclass
+class Fact:
+    label: str
+    value: str
+    source: int  # index into sources
+
+
+@dataclass
+class Headline:
+    status: str  # announced | not announced | airing | not yet aired | no forecast
+    status_detail: str
+    as_of: str
+    probabilities: dict[str, float]  # p_1y, p_2y, p_3y, p_5y, p_ever
+    window: str | None  # the likely window if it comes
+    model: str | None
+
+
+@dataclass
+class OutlookReport:
+    mal_id: int  # the show asked about
+    title: str
+    english: str | None
+    series_latest: int  # the series' latest season, which the forecast is about
+    headline: Headline
+    facts: list[Fact]
+    source_material: list[dict[str, Any]]
+    popularity: list[Fact]
+    factors: list[dict[str, Any]]
+    comparables: list[dict[str, Any]]
+    disagreements: list[dict[str, Any]]
+    limits: list[str]
+    sources: list[Source]
+    curve: list[list[float]]  # [years since the finale, P(new season by then)]
+    elapsed: float | None  # years from the finale to the forecast date
+    timeline: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Cite:
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def __call__(self, kind: str, name: str, as_of: str | None, detail: str = "",
+                 url: str | None = None) -> int:
+        key = (kind, name)
+        if key not in self._index:
+            self.sources.append(Source(len(self.sources) + 1, kind, name, as_of, detail, url))
+            self._index[key] = len(self.sources)
+        return self._index[key]
+
+
+def _window(curve: list[list[float]], elapsed: float, as_of: str) -> str | None:
+    """The middle half of the premiere date, if a new season comes within the curve's span."""
+    if not curve or curve[-1][1] <= 0.005:
+        return None
+    top = curve[-1][1]
+    q1 = next(t for t, p in curve if p >= top * 0.25)
+    q3 = next(t for t, p in curve if p >= top * 0.75)
+    start = date.fromisoformat(as_of)
+
+    def when(t: float) -> str:
+        d = start + timedelta(days=(t - elapsed) * 365.25)
+        return f"{d.year} {'H1' if d.month <= 6 else 'H2'}"
+
+    a, b = when(q1), when(q3)
+    return a if a == b else f"{a} to {b}"
+
+
+def _snapshot(conn: sqlite3.Connection, mal_id: int) -> tuple[str, str]:
+    row = conn.execute("SELECT s.name, s.as_of FROM anime a JOIN snapshot s"
+                       " ON s.id = a.last_snapshot WHERE a.mal_id = ?", (mal_id,)).fetchone()
+    return (row[0], row[1]) if row else ("catalogue", "")
+
+
+def _safe_url(url: str | None) -> str | None:
+    """Only web addresses become links; anything else (``javascript:``...) is dropped."""
+    return url if url and url.lower().startswith(("http://", "https://")) else None
+
+
+def _live_forecast(conn: sqlite3.Connection, mal_id: int, as_of: str) -> dict[str, Any] | None:
+    """A forecast made now as of a past date (fits the model; slow, see ``forecast``)."""
+    from ..forecast.explain import forecast_show
+
+    f = forecast_show(conn, mal_id, as_of)
+    if not f.eligible:
+        return {"reason": f.reason, "latest": mal_id}
+    elapsed = f.years_since_end or 0.0
+    p = f.probabilities
+    return {
+        "mal_id": f.mal_id, "as_of": as_of, "model": f.model, "elapsed": elapsed,
+        **p,
+        "curve": json.dumps([[round(elapsed, 2), 0.0]] + [
+            [round(elapsed + h, 2), p[k]] for h, k in
+            ((1, "p_1y"), (2, "p_2y"), (3, "p_3y"), (5, "p_5y"))]),
+        "factors": json.dumps([asdict(x) for x in f.factors]),
+        "comparables": json.dumps([asdict(x) for x in f.comparables]),
+        "features": "{}",
+    }
+
+
+def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = None
+                  ) -> OutlookReport:
+    """The outlook for ``mal_id``; ``as_of`` (default: the build's forecast date) makes the
+    forecast as of an earlier date, using only what was known then."""
+    anime = conn.execute("SELECT * FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
+    if anime is None:
+        raise NotFoundError(f"no anime with MAL id {mal_id}")
+    cite = _Cite()
+    fr: FranchiseReport = franchise_report(conn, mal_id)
+    series = conn.execute("SELECT latest_id, reason FROM forecast_series WHERE mal_id = ?",
+                          (mal_id,)).fetchone()
+    latest, reason = (series[0], series[1]) if series else (mal_id, "not a TV/ONA series")
+    fc: Any = conn.execute("SELECT * FROM forecast WHERE mal_id = ?", (latest,)).fetchone()
+    data_end = conn.execute(
+        "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0]
+    live = as_of is not None and as_of != (fc["as_of"] if fc is not None else data_end)
+    if live:
+        made = _live_forecast(conn, mal_id, str(as_of))
+        fc = None if made is None or "reason" in made else made
+        if made is not None and "reason" in made:
+            reason = made["reason"]
+
+    # headline
+    pending = [e for e in fr.entries if e.status == "not_yet_aired"]
+    if pending and not live:
+        e = pending[0]
+        status, detail = "announced", f"{e.type} {e.title!r}, {e.start or 'date not set'}"
+    elif fc is not None:
+        status, detail = "not announced", f"no continuation listed as of {fc['as_of']}"
+    elif reason.startswith("announced"):
+        status, detail = "announced", reason.removeprefix("announced: ")
+    elif "airing" in reason:
+        status, detail = "airing", reason
+    else:
+        status, detail = "no forecast", reason or "not a TV/ONA series"
+    probs = ({k: float(fc[k]) for k in _HORIZON_LABELS} if fc is not None else {})
+    curve = json.loads(fc["curve"]) if fc is not None else []
+    elapsed = float(fc["elapsed"]) if fc is not None else None
+    model_src = cite("model", f"nextseason forecast ({fc['model']})", fc["as_of"],
+                     "see the model card for its track record") if fc is not None else None
+    headline = Headline(status, detail, fc["as_of"] if fc is not None else data_end, probs,
+                        _window(curve, elapsed or 0.0, fc["as_of"]) if fc is not None else None,
+                        fc["model"] if fc is not None else None)
+
+    # what we know
+    facts: list[Fact] = []
+    for e in fr.entries:
+        if e.season_number is None and not e.is_query:
+            continue
+        snap, snap_as_of = _snapshot(conn, e.mal_id)
+        n = cite("catalogue", f"MyAnimeList via {snap}", snap_as_of)
+        span = f"{e.start or '?'} to {e.end or ('airing' if e.status == 'airing' else '?')}"
+        label = f"{e.type} #{e.season_number}" if e.season_number else e.type or "entry"
+        facts.append(Fact(f"{label}: {e.title}",
+                          f"{span}, {e.episodes or '?'} episodes", n))
+    studios = conn.execute(
+        "SELECT group_concat(t.name, ', ') FROM anime_tag a JOIN tag t ON t.id = a.tag_id"
+        " WHERE a.mal_id = ? AND t.kind = 'studio' AND a.snapshot_id = ?",
+        (mal_id, anime["last_snapshot"])).fetchone()[0]
+    if studios:
+        snap, snap_as_of = _snapshot(conn, mal_id)
+        facts.append(Fact("Studio", studios, cite("catalogue", f"MyAnimeList via {snap}",
+                                                  snap_as_of)))
+    if anime["source_type"]:
+        snap, snap_as_of = _snapshot(conn, mal_id)
+        facts.append(Fact("Source", anime["source_type"],
+                          cite("catalogue", f"MyAnimeList via {snap}", snap_as_of)))
+
+    # source material
+    features = json.loads(fc["features"]) if fc is not None else {}
+    source_material = []
+    for w in fr.source_works:
+        n = cite("catalogue", f"MAL source works via {w.source}", w.as_of)
+        source_material.append({
+            "title": w.title, "type": w.type, "volumes": w.volumes, "start_year": w.start_year,
+            "end_year": w.end_year, "status": w.status, "as_of": w.as_of, "source": n,
+            "adapted": w.link != "related title",
+        })
+    if features.get("src_linked"):
+        source_material.append({
+            "estimate": True,
+            "volumes_beyond_adaptation": round(features["src_volumes_left"], 1),
+            "note": ("estimated volumes published by the forecast date minus volumes a"
+                     " typical adaptation of this many cours uses"),
+            "source": model_src,
+        })
+
+    # popularity and sales
+    popularity: list[Fact] = []
+    by_metric = {o.metric: o for o in fr.latest}
+    for metric, label in (("members", "Members"), ("score", "Score"), ("rank", "Rank"),
+                          ("popularity", "Popularity rank")):
+        o = by_metric.get(metric)
+        if o is not None:
+            v = f"{o.value:,}" if isinstance(o.value, int) else str(o.value)
+            popularity.append(Fact(label, f"{v} (as of {o.observed_at})",
+                                   cite("catalogue", f"MyAnimeList via {o.source}",
+                                        o.observed_at)))
+    if features:
+        popularity.append(Fact(
+            "Percentile within its start year",
+            f"more members than {features['pop_pct']:.0%} of that year's TV/ONA shows",
+            model_src or 0))
+    for s in fr.sales:
+        tier = next(t for floor, t in SALES_TIERS if (s.avg_sales_k or 0) >= floor)
+        popularity.append(Fact(
+            f"Home-video sales: {s.title} ({s.year})",
+            f"{s.avg_sales_k:g}k discs per volume — {tier}"
+            + (" (value looks like a parse error)" if s.avg_sales_suspect else ""),
+            cite("catalogue", "Someanithing sales data", s.as_of, "first release, to 2020")))
+
+    # disagreements between sources
+    claims = load_claims(conn, mal_id) if mal_id else []
+    if latest != mal_id:
+        claims += load_claims(conn, latest)
+    disagreements = []
+    if claims:
+        urls = dict(conn.execute("SELECT id, url FROM article").fetchall())
+        published = {r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT id, title, published FROM article")}
+        rec = reconcile(conn, mal_id, claims, urls)
+        for g in rec.groups:
+            if g.status not in ("conflicts", "different things", "changed over time"):
+                continue
+            sides = []
+            for ev in g.evidence:
+                if ev.source == "catalogue":
+                    n = cite("catalogue", ev.source_id, ev.as_of)
+                else:
+                    title, pub = published.get(ev.source_id, (None, None))
+                    n = cite("article", title or f"article {ev.source_id[:8]}", pub,
+                             ev.source_id, _safe_url(ev.url))
+                sides.append({"value": ev.value, "quote": ev.quote, "source": n})
+            disagreements.append({"field": g.field, "qualifier": g.qualifier,
+                                  "status": g.status, "best": g.best_value,
+                                  "reason": g.reason, "sides": sides})
+
+    limits = [
+        "Home-video sales data ends in 2020.",
+        f"The catalogue ends {data_end}; it is a subset of MyAnimeList, so a recently"
+        " announced season may be missing.",
+        "Typed relations end in January 2021; later sequel chains come from the linker.",
+        "Source volume counts come from a December 2023 list.",
+    ]
+    if live:
+        limits.insert(0, f"The forecast uses only what was known on {as_of}; the facts shown"
+                         " are the catalogue's newest.")
+    if any(c.as_of is None for c in claims):
+        limits.append("Some articles carry no date; their claims cannot be placed in time.")
+
+    timeline = [asdict(e) for e in fr.entries]
+    english = conn.execute("SELECT title FROM title WHERE mal_id = ? AND kind = 'english'"
+                           " ORDER BY snapshot_id DESC LIMIT 1", (mal_id,)).fetchone()
+    return OutlookReport(
+        mal_id=mal_id, title=anime["title"], english=english[0] if english else None,
+        series_latest=latest, headline=headline, facts=facts,
+        source_material=source_material, popularity=popularity,
+        factors=json.loads(fc["factors"]) if fc is not None else [],
+        comparables=json.loads(fc["comparables"]) if fc is not None else [],
+        disagreements=disagreements, limits=limits, sources=cite.sources, curve=curve,
+        elapsed=elapsed, timeline=timeline)

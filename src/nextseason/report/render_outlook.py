@@ -1,0 +1,167 @@
+"""Terminal and Markdown renderers of the outlook (the HTML ones are in render_html)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .charts import curve_svg, timeline_svg
+from .outlook import OutlookReport
+
+__all__ = ["outlook_text", "outlook_markdown"]
+
+_H = (("p_1y", "1 year"), ("p_2y", "2 years"), ("p_3y", "3 years"), ("p_5y", "5 years"),
+      ("p_ever", "ever"))
+
+
+def _pct(p: float) -> str:
+    return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
+
+
+def outlook_text(r: OutlookReport, console: Console) -> None:
+    h = r.headline
+    console.print(f"[bold]{escape(r.title)}[/bold] [dim]MAL {r.mal_id}[/dim]")
+    if r.english and r.english != r.title:
+        console.print(f"[dim]{escape(r.english)}[/dim]")
+    console.print(f"\n[bold]Will there be another season?[/bold] {escape(h.status.upper())}"
+                  f" — {escape(h.status_detail)}")
+    if h.probabilities:
+        t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for _k, label in _H:
+            t.add_column(f"within {label}" if label != "ever" else "ever", justify="right")
+        t.add_row(*(_pct(h.probabilities[k]) for k, _ in _H))
+        console.print(t)
+        console.print(f"Chance of a new TV/ONA season, as of {h.as_of} (model {h.model})."
+                      + (f" If it comes, most likely {h.window}." if h.window else ""))
+
+    def section(title: str) -> None:
+        console.print(f"\n[bold]{title}[/bold]")
+
+    section("What we know")
+    for f in r.facts:
+        console.print(f"  {escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
+    section("Source material")
+    if not r.source_material:
+        console.print("  no source work linked in the catalogue")
+    for w in r.source_material:
+        if w.get("estimate"):
+            console.print(f"  about {w['volumes_beyond_adaptation']:+} volumes beyond the"
+                          f" adaptation (estimate) [dim][{w['source']}][/dim]")
+        else:
+            tag = "" if w["adapted"] else " (related, not adapted)"
+            console.print(f"  {escape(w['type'] or 'Work')}: {escape(w['title'])}{tag} —"
+                          f" {w['volumes'] or '?'} volumes, {w['start_year'] or '?'}–"
+                          f"{w['end_year'] or ''}, {w['status'] or '?'} [dim][{w['source']}][/dim]")
+    section("Popularity and sales")
+    for f in r.popularity:
+        console.print(f"  {escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
+    if r.factors:
+        section("What moves the chance (3-year chance against a typical series)")
+        for fac in r.factors:
+            way = "raised" if fac["effect"] > 0 else "lowered"
+            console.print(f"  {escape(fac['name'])}: {way} by {abs(fac['effect']) * 100:.1f}"
+                          " points"
+                          + (f" [dim]— {escape(fac['detail'])}[/dim]" if fac["detail"] else ""))
+    if r.comparables:
+        section("Comparable shows")
+        for c in r.comparables:
+            console.print(f"  {escape(c['title'])} [dim](ended {c['ended']})[/dim]:"
+                          f" {escape(c['outcome'])}")
+    section("Where sources disagree")
+    if not r.disagreements:
+        console.print("  no disagreements among the stored sources")
+    for d in r.disagreements:
+        q = f" ({d['qualifier']})" if d["qualifier"] else ""
+        console.print(f"  [bold]{escape(d['field'] + q)}[/bold]: {escape(d['status'])}, best"
+                      f" {escape(str(d['best']))} — {escape(d['reason'])}")
+        for s in d["sides"]:
+            quote = f' "{escape(s["quote"][:120])}"' if s["quote"] else ""
+            console.print(f"    {escape(str(s['value']))}{quote} [dim][{s['source']}][/dim]")
+    section("What the data cannot know")
+    for lim in r.limits:
+        console.print(f"  {escape(lim)}")
+    section("Sources")
+    for s in r.sources:
+        extra = f" — {s.detail}" if s.detail else ""
+        console.print(f"  [{s.n}] {escape(s.name)}{', ' + s.as_of if s.as_of else ''}"
+                      f"{escape(extra)}{' ' + escape(s.url) if s.url else ''}")
+
+
+def _md_escape(s: str) -> str:
+    out = str(s).replace("\\", "\\\\")
+    for ch in "`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
+    """Markdown; with ``path``, the charts are written as SVG files beside it."""
+    h = r.headline
+    lines = [f"# {_md_escape(r.title)}", ""]
+    if r.english and r.english != r.title:
+        lines += [f"*{_md_escape(r.english)}*", ""]
+    lines += ["## Will there be another season?", "",
+              f"**{h.status.capitalize()}** — {_md_escape(h.status_detail)}", ""]
+    if h.probabilities:
+        lines += ["| " + " | ".join(label for _, label in _H) + " |",
+                  "|" + "---|" * len(_H),
+                  "| " + " | ".join(_pct(h.probabilities[k]) for k, _ in _H) + " |", "",
+                  f"Chance of a new TV/ONA season within that time of {h.as_of}"
+                  f" (model {h.model})."
+                  + (f" If it comes, most likely {h.window}." if h.window else ""), ""]
+    if path is not None:
+        stem = path.with_suffix("")
+        curve_file = stem.with_name(stem.name + "-curve.svg")
+        timeline_file = stem.with_name(stem.name + "-timeline.svg")
+        curve_file.write_text(curve_svg(r.curve, r.elapsed, "Chance of a new TV/ONA season"),
+                              encoding="utf-8")
+        timeline_file.write_text(timeline_svg(r.timeline, "Franchise timeline"),
+                                 encoding="utf-8")
+        lines += [f"![Chance of a new season by years since the finale]({curve_file.name})", ""]
+    lines += ["## What we know", ""]
+    lines += [f"- {_md_escape(f.label)}: {_md_escape(f.value)} [{f.source}]" for f in r.facts]
+    lines += ["", "## Source material", ""]
+    for w in r.source_material:
+        if w.get("estimate"):
+            lines.append(f"- about {w['volumes_beyond_adaptation']:+} volumes beyond the"
+                         f" adaptation (estimate) [{w['source']}]")
+        else:
+            tag = "" if w["adapted"] else " (related, not adapted)"
+            lines.append(f"- {_md_escape(w['type'] or 'Work')}: {_md_escape(w['title'])}{tag} —"
+                         f" {w['volumes'] or '?'} volumes, {w['start_year'] or '?'}–"
+                         f"{w['end_year'] or ''}, {w['status'] or '?'} [{w['source']}]")
+    lines += ["", "## Popularity and sales", ""]
+    lines += [f"- {_md_escape(f.label)}: {_md_escape(f.value)} [{f.source}]"
+              for f in r.popularity]
+    if r.factors:
+        lines += ["", "## What moves the chance", ""]
+        lines += [f"- {_md_escape(f['name'])}: {'raised' if f['effect'] > 0 else 'lowered'} the"
+                  f" 3-year chance by {abs(f['effect']) * 100:.1f} points"
+                  + (f" — {_md_escape(f['detail'])}" if f["detail"] else "") for f in r.factors]
+    if r.comparables:
+        lines += ["", "## Comparable shows", ""]
+        lines += [f"- {_md_escape(c['title'])} (ended {c['ended']}): {_md_escape(c['outcome'])}"
+                  for c in r.comparables]
+    lines += ["", "## Where sources disagree", ""]
+    if not r.disagreements:
+        lines.append("No disagreements among the stored sources.")
+    for d in r.disagreements:
+        q = f" ({d['qualifier']})" if d["qualifier"] else ""
+        lines.append(f"- **{_md_escape(d['field'] + q)}**: {d['status']}, best"
+                     f" {_md_escape(str(d['best']))} — {_md_escape(d['reason'])}")
+        for s in d["sides"]:
+            quote = f' — "{_md_escape(s["quote"])}"' if s["quote"] else ""
+            lines.append(f"  - {_md_escape(str(s['value']))}{quote} [{s['source']}]")
+    lines += ["", "## What the data cannot know", ""]
+    lines += [f"- {_md_escape(x)}" for x in r.limits]
+    if path is not None:
+        lines += ["", "## Franchise timeline", "", f"![Franchise timeline]({timeline_file.name})"]
+    lines += ["", "## Sources", ""]
+    lines += [f"{s.n}. {_md_escape(s.name)}{', ' + s.as_of if s.as_of else ''}"
+              f"{' — ' + _md_escape(s.detail) if s.detail else ''}"
+              f"{' <' + s.url + '>' if s.url else ''}" for s in r.sources]
+    return "\n".join(lines) + "\n"
