@@ -8,11 +8,11 @@ DATA   ?= ../shared/data/raw
 SEEDS  ?= ../shared/seeds
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup run test lint cog bench clean
+.PHONY: help setup run test lint cog bench clean browser
 
 help:
-	@echo "make run    set up, build the database from $(DATA), show and forecast Higehiro,"
-	@echo "            ingest the articles in $(SEEDS) and reconcile their claims"
+	@echo "make run    set up, build the database from $(DATA), ingest the articles in"
+	@echo "            $(SEEDS), print the outlook for Higehiro"
 	@echo "make test   set up, run the tests and check the README's CLI reference"
 	@echo "make lint   ruff and mypy"
 	@echo "make cog    regenerate the README's CLI reference from --help"
@@ -29,12 +29,16 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/nextseason build --data $(DATA)
-	$(BIN)/nextseason show Higehiro
-	$(BIN)/nextseason forecast Higehiro
 	$(BIN)/nextseason ingest $(SEEDS)
-	$(BIN)/nextseason claims Higehiro
+	$(BIN)/nextseason outlook Higehiro
 
-test: $(STAMP)
+# Debian's chromium for the real-browser test (root, as on CI; elsewhere the test skips)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	    >/dev/null) || echo "chromium could not be installed: the browser test will skip (or fail on CI)"; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 	$(BIN)/cog --check README.md
 	$(BIN)/ruff check src tests benchmarks
@@ -54,6 +58,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_linker.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_forecast.py --db .dev/bench.db --report-dir reports
 	$(BIN)/python benchmarks/bench_extract.py --seeds $(SEEDS)
+	$(BIN)/python benchmarks/bench_outlook.py --db .dev/bench.db
+	$(BIN)/python benchmarks/bench_api.py --db .dev/bench.db
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
