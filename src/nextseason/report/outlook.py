@@ -19,7 +19,8 @@ from ..claims.reconcile import reconcile
 from ..errors import NotFoundError
 from .franchise import FranchiseReport, franchise_report
 
-__all__ = ["OutlookReport", "Headline", "Fact", "Source", "build_outlook", "SALES_TIERS"]
+__all__ = ["OutlookReport", "Headline", "Fact", "Source", "build_outlook", "SALES_TIERS",
+           "work_line", "factor_line", "comparable_line"]
 
 #: average first-release discs per volume (thousands) → how the market would call it
 SALES_TIERS = ((10.0, "hit (10k+ per volume)"), (3.0, "solid (3k–10k)"),
@@ -113,6 +114,25 @@ def _snapshot(conn: sqlite3.Connection, mal_id: int) -> tuple[str, str]:
     row = conn.execute("SELECT s.name, s.as_of FROM anime a JOIN snapshot s"
                        " ON s.id = a.last_snapshot WHERE a.mal_id = ?", (mal_id,)).fetchone()
     return (row[0], row[1]) if row else ("catalogue", "")
+
+
+def work_line(w: dict[str, Any]) -> str:
+    """One source-material entry as a plain sentence (renderers escape it)."""
+    if w.get("estimate"):
+        return f"about {w['volumes_beyond_adaptation']:+} volumes beyond the adaptation (estimate)"
+    tag = "" if w["adapted"] else " (related, not adapted)"
+    return (f"{w['type'] or 'Work'}: {w['title']}{tag} — {w['volumes'] or '?'} volumes,"
+            f" {w['start_year'] or '?'}–{w['end_year'] or ''}, {w['status'] or '?'}")
+
+
+def factor_line(f: dict[str, Any]) -> str:
+    way = "raised" if f["effect"] > 0 else "lowered"
+    detail = f" — {f['detail']}" if f.get("detail") else ""
+    return f"{f['name']}: {way} the 3-year chance by {abs(f['effect']) * 100:.1f} points{detail}"
+
+
+def comparable_line(c: dict[str, Any]) -> str:
+    return f"{c['title']} (ended {c['ended']}): {c['outcome']}"
 
 
 def _safe_url(url: str | None) -> str | None:

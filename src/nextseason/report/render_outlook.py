@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .charts import curve_svg, timeline_svg
-from .outlook import OutlookReport
+from .outlook import OutlookReport, comparable_line, factor_line, work_line
 
 __all__ = ["outlook_text", "outlook_markdown"]
 
@@ -48,29 +48,18 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
     if not r.source_material:
         console.print("  no source work linked in the catalogue")
     for w in r.source_material:
-        if w.get("estimate"):
-            console.print(f"  about {w['volumes_beyond_adaptation']:+} volumes beyond the"
-                          f" adaptation (estimate) [dim][{w['source']}][/dim]")
-        else:
-            tag = "" if w["adapted"] else " (related, not adapted)"
-            console.print(f"  {escape(w['type'] or 'Work')}: {escape(w['title'])}{tag} —"
-                          f" {w['volumes'] or '?'} volumes, {w['start_year'] or '?'}–"
-                          f"{w['end_year'] or ''}, {w['status'] or '?'} [dim][{w['source']}][/dim]")
+        console.print(f"  {escape(work_line(w))} [dim][{w['source']}][/dim]")
     section("Popularity and sales")
     for f in r.popularity:
         console.print(f"  {escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
     if r.factors:
-        section("What moves the chance (3-year chance against a typical series)")
+        section("What moves the chance (against a typical series)")
         for fac in r.factors:
-            way = "raised" if fac["effect"] > 0 else "lowered"
-            console.print(f"  {escape(fac['name'])}: {way} by {abs(fac['effect']) * 100:.1f}"
-                          " points"
-                          + (f" [dim]— {escape(fac['detail'])}[/dim]" if fac["detail"] else ""))
+            console.print(f"  {escape(factor_line(fac))}")
     if r.comparables:
         section("Comparable shows")
         for c in r.comparables:
-            console.print(f"  {escape(c['title'])} [dim](ended {c['ended']})[/dim]:"
-                          f" {escape(c['outcome'])}")
+            console.print(f"  {escape(comparable_line(c))}")
     section("Where sources disagree")
     if not r.disagreements:
         console.print("  no disagreements among the stored sources")
@@ -125,27 +114,16 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
     lines += ["## What we know", ""]
     lines += [f"- {_md_escape(f.label)}: {_md_escape(f.value)} [{f.source}]" for f in r.facts]
     lines += ["", "## Source material", ""]
-    for w in r.source_material:
-        if w.get("estimate"):
-            lines.append(f"- about {w['volumes_beyond_adaptation']:+} volumes beyond the"
-                         f" adaptation (estimate) [{w['source']}]")
-        else:
-            tag = "" if w["adapted"] else " (related, not adapted)"
-            lines.append(f"- {_md_escape(w['type'] or 'Work')}: {_md_escape(w['title'])}{tag} —"
-                         f" {w['volumes'] or '?'} volumes, {w['start_year'] or '?'}–"
-                         f"{w['end_year'] or ''}, {w['status'] or '?'} [{w['source']}]")
+    lines += [f"- {_md_escape(work_line(w))} [{w['source']}]" for w in r.source_material]
     lines += ["", "## Popularity and sales", ""]
     lines += [f"- {_md_escape(f.label)}: {_md_escape(f.value)} [{f.source}]"
               for f in r.popularity]
     if r.factors:
         lines += ["", "## What moves the chance", ""]
-        lines += [f"- {_md_escape(f['name'])}: {'raised' if f['effect'] > 0 else 'lowered'} the"
-                  f" 3-year chance by {abs(f['effect']) * 100:.1f} points"
-                  + (f" — {_md_escape(f['detail'])}" if f["detail"] else "") for f in r.factors]
+        lines += [f"- {_md_escape(factor_line(f))}" for f in r.factors]
     if r.comparables:
         lines += ["", "## Comparable shows", ""]
-        lines += [f"- {_md_escape(c['title'])} (ended {c['ended']}): {_md_escape(c['outcome'])}"
-                  for c in r.comparables]
+        lines += [f"- {_md_escape(comparable_line(c))}" for c in r.comparables]
     lines += ["", "## Where sources disagree", ""]
     if not r.disagreements:
         lines.append("No disagreements among the stored sources.")
