@@ -47,7 +47,7 @@ def main() -> int:
         for name, sec in timer.elapsed.items():
             print(f"  {name:<20} {sec:6.2f} s  {report.results[name].stored:>7,} stored")
         rest = times[-1] - sum(timer.elapsed.values())
-        print(f"  {'link, check, vacuum':<20} {rest:6.2f} s")
+        print(f"  {'link, forecast, vacuum':<20} {rest:6.2f} s")
     print(f"build time: median {statistics.median(times):.1f} s over {len(times)} run(s)"
           f" (target ≤ 60 s) on {os.cpu_count()} cores")
     print(f"database size: {report.size_bytes / 1e6:.1f} MB ({args.db})")
