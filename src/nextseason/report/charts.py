@@ -46,7 +46,8 @@ def curve_svg(curve: list[list[float]], elapsed: float | None, title: str) -> st
         p = y_max * i / 4
         parts.append(f'<line x1="{_PAD}" x2="{_W - _PAD}" y1="{Y(p):.1f}" y2="{Y(p):.1f}"'
                      ' stroke="#e5e5e5"/>')
-        parts.append(_text(_PAD - 6, Y(p) + 4, f"{p:.0%}", anchor="end", size=10))
+        label = f"{p:.1%}" if y_max < 0.1 else f"{p:.0%}"
+        parts.append(_text(_PAD - 6, Y(p) + 4, label, anchor="end", size=10))
     step = max(1, round(x_max / 8))
     for t in range(0, int(x_max) + 1, step):
         parts.append(_text(X(t), _H - _PAD + 16, str(t), size=10))
