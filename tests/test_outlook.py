@@ -141,3 +141,23 @@ def test_hostile_url_is_not_a_link(store: Path, tmp_path: Path) -> None:
     r = build_outlook(connect_readonly(db), SHOW)
     assert all(s.url is None for s in r.sources)
     assert "javascript:" not in outlook_page(r)
+
+
+def test_as_of_an_earlier_date(store: Path, tmp_path: Path, monkeypatch) -> None:
+    """--as-of makes the forecast live, from what was known then, and says so."""
+    monkeypatch.setenv("NEXTSEASON_CACHE", str(tmp_path / "cache"))
+    runner = CliRunner()
+    batch = runner.invoke(app, ["forecast", "--format", "jsonl", "--as-of", "2021-01-24",
+                                "--db", str(store)])
+    eligible = next(json.loads(x) for x in batch.stdout.splitlines()
+                    if x.strip() and not json.loads(x)["reason"])
+    result = runner.invoke(app, ["outlook", str(eligible["mal_id"]), "--as-of", "2021-01-24",
+                                 "--format", "json", "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["headline"]["as_of"] == "2021-01-24"
+    assert data["headline"]["probabilities"]["p_3y"] == pytest.approx(eligible["p_3y"])
+    assert "only what was known on 2021-01-24" in data["limits"][0]
+    bad = runner.invoke(app, ["outlook", str(SHOW), "--as-of", "2021-02-30", "--db",
+                              str(store)])
+    assert bad.exit_code == 2 and "not a date" in bad.output
