@@ -120,6 +120,8 @@ def work_line(w: dict[str, Any]) -> str:
     """One source-material entry as a plain sentence (renderers escape it)."""
     if w.get("estimate"):
         return f"about {w['volumes_beyond_adaptation']:+} volumes beyond the adaptation (estimate)"
+    if w.get("note"):
+        return str(w["text"])
     tag = "" if w["adapted"] else " (related, not adapted)"
     return (f"{w['type'] or 'Work'}: {w['title']}{tag} — {w['volumes'] or '?'} volumes,"
             f" {w['start_year'] or '?'}–{w['end_year'] or ''}, {w['status'] or '?'}")
@@ -283,6 +285,17 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
             "SELECT id, title, published FROM article")}
         rec = reconcile(conn, mal_id, claims, urls)
         for g in rec.groups:
+            if g.field == "adapted_through" and g.best_value is not None:
+                said = [ev for ev in g.evidence if ev.source == "article"]
+                first = said[0]
+                title, pub = published.get(first.source_id, (None, None))
+                source_material.append({
+                    "note": True,
+                    "text": f"{len(said)} article(s) say the anime adapted the source through"
+                            f" {g.qualifier or 'volume'} {g.best_value}",
+                    "source": cite("article", title or f"article {first.source_id[:8]}", pub,
+                                   first.source_id, _safe_url(first.url)),
+                })
             if g.status not in ("conflicts", "different things", "changed over time"):
                 continue
             sides = []
