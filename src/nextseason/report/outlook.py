@@ -120,8 +120,8 @@ def work_line(w: dict[str, Any]) -> str:
     """One source-material entry as a plain sentence (renderers escape it)."""
     if w.get("estimate"):
         return f"about {w['volumes_beyond_adaptation']:+} volumes beyond the adaptation (estimate)"
-    if w.get("note"):
-        return str(w["text"])
+    if w.get("articles_say"):
+        return str(w["articles_say"])
     tag = "" if w["adapted"] else " (related, not adapted)"
     return (f"{w['type'] or 'Work'}: {w['title']}{tag} — {w['volumes'] or '?'} volumes,"
             f" {w['start_year'] or '?'}–{w['end_year'] or ''}, {w['status'] or '?'}")
@@ -290,8 +290,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                 first = said[0]
                 title, pub = published.get(first.source_id, (None, None))
                 source_material.append({
-                    "note": True,
-                    "text": f"{len(said)} article(s) say the anime adapted the source through"
+                    "articles_say": f"{len(said)} article(s) say the anime adapted the source through"
                             f" {g.qualifier or 'volume'} {g.best_value}",
                     "source": cite("article", title or f"article {first.source_id[:8]}", pub,
                                    first.source_id, _safe_url(first.url)),
