@@ -290,8 +290,8 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                 first = said[0]
                 title, pub = published.get(first.source_id, (None, None))
                 source_material.append({
-                    "articles_say": f"{len(said)} article(s) say the anime adapted the source through"
-                            f" {g.qualifier or 'volume'} {g.best_value}",
+                    "articles_say": f"{len(said)} article(s) say the anime adapted the source"
+                                    f" through {g.qualifier or 'volume'} {g.best_value}",
                     "source": cite("article", title or f"article {first.source_id[:8]}", pub,
                                    first.source_id, _safe_url(first.url)),
                 })
