@@ -17,7 +17,6 @@ a single article; for values that change over time, newer beats older. Outlooks
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from collections import defaultdict
@@ -279,7 +278,3 @@ def reconcile(conn: sqlite3.Connection, mal_id: int, claims: list[Claim],
     out.sort(key=lambda g: (order[g.status], g.field, g.qualifier or ""))
     articles = len({e.source_id for g in out for e in g.evidence if e.source == "article"})
     return Reconciliation(mal_id, title[0] if title else str(mal_id), articles, out)
-
-
-def value_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import asdict
 from typing import IO
 
 import pandas as pd
@@ -15,6 +16,7 @@ from rich.table import Table
 from ..forecast.backtest import MAIN_HORIZON, BacktestResult
 from ..forecast.explain import ShowForecast
 from ..forecast.predict import ForecastRun
+from .outlook import comparable_line, factor_line
 
 __all__ = ["show_forecast_text", "backtest_text", "write_batch", "BATCH_COLUMNS"]
 
@@ -45,14 +47,11 @@ def show_forecast_text(f: ShowForecast, console: Console) -> None:
         console.print("[bold]What moved it[/bold] (change in the 3-year chance against a"
                       " typical series)")
         for fac in f.factors:
-            way = "raised" if fac.effect > 0 else "lowered"
-            console.print(f"  {fac.name}: {way} it by {abs(fac.effect) * 100:.1f} points"
-                          + (f" [dim]— {escape(fac.detail)}[/dim]" if fac.detail else ""))
+            console.print(f"  {escape(factor_line(asdict(fac)))}")
     if f.comparables:
         console.print("[bold]Comparable shows[/bold]")
         for c in f.comparables:
-            console.print(f"  {escape(c.title)} [dim](MAL {c.mal_id}, ended {c.ended})[/dim]:"
-                          f" {escape(c.outcome)}")
+            console.print(f"  {escape(comparable_line(asdict(c)))} [dim](MAL {c.mal_id})[/dim]")
 
 
 def backtest_text(result: BacktestResult, console: Console) -> None:

@@ -19,7 +19,7 @@ _STATUS = {"finished": "finished", "airing": "airing", "not_yet_aired": "not yet
 _METRIC_ORDER = ["members", "score", "scored_by", "rank", "popularity", "favorites", "status"]
 
 
-def fmt_date(value: str | None, precision: str | None = None) -> str:
+def fmt_date(value: str | None) -> str:
     return value or "?"
 
 

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import ConfigError, NextseasonError, NotFoundError, StoreError
 from ..report.outlook import OutlookReport
 from .markdown import SAFE_ASSET, render_markdown
-from .schemas import ErrorOut, SearchHitOut, SearchOut, SeasonOut, TimelineOut
+from .schemas import ErrorOut, SearchOut, SeasonOut, TimelineOut
 from .season import SEASONS, latest_season, season_view
 from .security import HEADERS, SecurityHeaders
 from .store import WebStore
@@ -172,10 +172,7 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None) -> FastAP
         """Exact alias matches first, then title prefixes, then fuzzy matches; the search
         suggestions of the home page."""
         hits = store.index.search(q, limit=limit) if q.strip() else []
-        return SearchOut(query=q, hits=[SearchHitOut(
-            mal_id=h.mal_id, title=h.title, matched_alias=h.matched_alias,
-            matched_kind=h.matched_kind, match=h.match, score=h.score, members=h.members,
-            type=h.type, year=h.year) for h in hits])
+        return SearchOut(query=q, hits=hits)
 
     @app.get("/api/outlook/{mal_id}", response_model=OutlookReport, responses=_ERRORS,
              tags=["outlook"], summary="The outlook report for one anime")

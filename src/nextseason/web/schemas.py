@@ -1,4 +1,5 @@
-"""Response models of the JSON API, for validation-free serialisation and for OpenAPI."""
+"""Response models of the JSON API (for OpenAPI). Records the library already types as
+dataclasses (search hits, season rows) are used as they are, not copied."""
 
 from __future__ import annotations
 
@@ -6,39 +7,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-__all__ = ["SearchHitOut", "SearchOut", "SeasonShowOut", "SeasonRef", "SeasonOut",
-           "TimelineOut", "ErrorOut"]
+from ..search.index import SearchHit
+from .season import SeasonShow
 
-
-class SearchHitOut(BaseModel):
-    mal_id: int
-    title: str = Field(description="The show's main title.")
-    matched_alias: str = Field(description="The alias the query matched.")
-    matched_kind: str = Field(description="main | english | japanese | synonym | fan")
-    match: str = Field(description="exact | prefix | fuzzy")
-    score: int = Field(description="0–100")
-    members: int = Field(description="MAL members (newest snapshot).")
-    type: str | None = None
-    year: int | None = None
+__all__ = ["SearchOut", "SeasonRef", "SeasonOut", "TimelineOut", "ErrorOut"]
 
 
 class SearchOut(BaseModel):
     query: str
-    hits: list[SearchHitOut]
-
-
-class SeasonShowOut(BaseModel):
-    mal_id: int
-    title: str
-    type: str | None
-    ended: str = Field(description="ISO date the series' latest season ended.")
-    p_1y: float
-    p_2y: float
-    p_3y: float
-    p_5y: float
-    p_ever: float
-    model: str
-    as_of: str
+    hits: list[SearchHit]
 
 
 class SeasonRef(BaseModel):
@@ -52,7 +29,7 @@ class SeasonOut(BaseModel):
     sort: str
     previous: SeasonRef
     next: SeasonRef
-    shows: list[SeasonShowOut]
+    shows: list[SeasonShow]
 
 
 class TimelineOut(BaseModel):
