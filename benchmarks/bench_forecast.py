@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from nextseason.forecast.backtest import MAIN_HORIZON, run_backtest
+from nextseason.forecast.backtest import run_backtest
 from nextseason.forecast.card import TARGETS, write_model_card
 from nextseason.forecast.predict import DEFAULT_MODEL
 from nextseason.store import connect_readonly
@@ -28,9 +28,9 @@ def main() -> int:
     conn = connect_readonly(args.db)
     result = run_backtest(conn, progress=lambda m: print(f"  … {m}", file=sys.stderr))
     t = result.table()
-    main_rows = t[(t["horizon"] == MAIN_HORIZON) & (t["subset"] == "all")]
+    main_rows = t[(t["horizon"] == result.main_horizon) & (t["subset"] == "all")]
     print(f"backtest: {result.seconds:.0f} s on {os.cpu_count()} cores (target ≤ 300 s)")
-    print(f"default model in forecasts: {DEFAULT_MODEL}; best on {MAIN_HORIZON}:"
+    print(f"default model in forecasts: {DEFAULT_MODEL}; best on {result.main_horizon}:"
           f" {result.default_model}")
     ok = result.seconds <= 300
     for origin, c in result.counts.items():

@@ -236,7 +236,7 @@ def backtest(
     Origins 2018-06-30 and 2021-01-24; horizons 1, 2, 3 years and "by" the data's end.
     Each model is shown beside the Kaplan-Meier baseline and three simple references.
     """
-    from .forecast.backtest import MAIN_HORIZON, run_backtest
+    from .forecast.backtest import run_backtest
     from .forecast.card import write_model_card
     from .report.render_forecast import backtest_text
 
@@ -246,7 +246,7 @@ def backtest(
     if json_:
         out.print_json(json.dumps({
             "default_model": result.default_model, "seconds": round(result.seconds, 1),
-            "main_horizon": MAIN_HORIZON, "counts": result.counts,
+            "main_horizon": result.main_horizon, "counts": result.counts,
             "scores": json.loads(result.table().to_json(orient="records")),
             "model_card": str(card)}))
     else:

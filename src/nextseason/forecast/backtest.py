@@ -29,14 +29,12 @@ from .models import MODEL_NAMES, make_model
 from .references import REFERENCES
 
 __all__ = ["Origin", "Horizon", "ScoreRow", "BacktestResult", "run_backtest",
-           "default_origins", "MODEL_PARAMS", "MAIN_HORIZON", "RECENT_YEARS"]
+           "default_origins", "MODEL_PARAMS", "RECENT_YEARS"]
 
 #: constructor arguments of each model in the backtest and in forecasts
 MODEL_PARAMS: dict[str, dict[str, Any]] = {"km": {"cohort": "installment"}}
 #: the members of the "ensemble" model (an equal-weight average of their forecasts)
 ENSEMBLE = ("cure", "gbm")
-#: the horizon the default model is chosen on
-MAIN_HORIZON = "by 2025-03"
 #: the "recent" subset: series whose latest season ended at most this many years before
 RECENT_YEARS = 3.0
 
@@ -79,6 +77,8 @@ class BacktestResult:
     counts: dict[str, dict[str, int]]
     default_model: str
     seconds: float
+    #: the horizon the default model is chosen on: "by" the data's end
+    main_horizon: str
     #: origin → share of series (eligible, or left out only for want of an end date) forecast
     coverage: dict[str, float] = field(default_factory=dict)
 
@@ -119,6 +119,7 @@ def run_backtest(
         "SELECT max(as_of) FROM snapshot s WHERE kind = 'catalogue' AND EXISTS"
         " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)").fetchone()[0] or end
     origins = origins or default_origins(end)
+    main_horizon = f"by {end[:7]}"
     rows: list[ScoreRow] = []
     ref_names = {r.name for r in REFERENCES}
     reliability: dict[str, dict[str, pd.DataFrame]] = {}
@@ -162,7 +163,7 @@ def run_backtest(
             preds[ref.name] = {lab: ref(y).fit(X_train, spells).predict(X_test, elapsed)
                                for lab, _u, y in horizons}
         labels_ = [lab for lab, *_ in horizons]
-        main = MAIN_HORIZON if MAIN_HORIZON in labels_ else labels_[-1]
+        main = main_horizon if main_horizon in labels_ else labels_[-1]
         reliability[origin.as_of] = {}
         for name, by_h in preds.items():
             kind = ("baseline" if name == "km" else "reference" if name in ref_names
@@ -191,8 +192,8 @@ def run_backtest(
         coverage[origin.as_of] = forecast / max(len(ds.X) + unknown_end, 1)
     table = pd.DataFrame([vars(r) for r in rows])
     candidates = table[(table["kind"] == "model") & (table["subset"] == "all")
-                       & (table["horizon"] == MAIN_HORIZON)]
+                       & (table["horizon"] == main_horizon)]
     default = (candidates.groupby("model")["brier_skill"].mean().idxmax()
                if not candidates.empty else models[0])
     return BacktestResult(rows, reliability, counts, str(default),
-                          time.perf_counter() - t0, coverage)
+                          time.perf_counter() - t0, main_horizon, coverage)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .backtest import MAIN_HORIZON, RECENT_YEARS, BacktestResult
+from .backtest import RECENT_YEARS, BacktestResult
 from .defaults import DEFAULT_MODEL
 from .features import __doc__ as FEATURES_DOC
 from .plots import reliability_plot
@@ -37,10 +37,10 @@ def _md_table(df: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
-def _target_lines(table: pd.DataFrame, model: str) -> list[str]:
+def _target_lines(table: pd.DataFrame, model: str, horizon: str) -> list[str]:
     lines = []
     for origin, targets in TARGETS.items():
-        row = table[(table["origin"] == origin) & (table["horizon"] == MAIN_HORIZON)
+        row = table[(table["origin"] == origin) & (table["horizon"] == horizon)
                     & (table["subset"] == "all") & (table["model"] == model)]
         if row.empty:
             continue
@@ -62,7 +62,7 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
         keep = {k: v for k, v in curves.items()
                 if k in (result.default_model, "km", "plain logistic", DEFAULT_MODEL)}
         path = reliability_plot(keep, folder / f"reliability-{origin}.png",
-                                f"Reliability, origin {origin}, {MAIN_HORIZON}")
+                                f"Reliability, origin {origin}, {result.main_horizon}")
         plots.append((origin, path.name))
     parts = [
         "# nextseason model card",
@@ -78,13 +78,14 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
         " at risk only from now on) and allow for the many series that never get a sequel.",
         "",
         "## Default model",
-        f"The backtest picks the model with the best mean Brier skill on \"{MAIN_HORIZON}\""
+        "The backtest picks the model with the best mean Brier skill on"
+        f" \"{result.main_horizon}\""
         f" across origins: **{result.default_model}**. Forecasts use **{DEFAULT_MODEL}**"
         + (" (the same)." if DEFAULT_MODEL == result.default_model else
            f" — update `DEFAULT_MODEL` to `{result.default_model}`."),
         "",
         "## Against the targets",
-        *_target_lines(table, DEFAULT_MODEL),
+        *_target_lines(table, DEFAULT_MODEL, result.main_horizon),
         "",
         "## Data per origin",
         _md_table(pd.DataFrame([{"origin": o, **c} for o, c in result.counts.items()])),
@@ -99,10 +100,10 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
     for origin in result.counts:
         for subset, label in (("all", "all eligible series"),
                               ("recent", f"series that ended ≤ {RECENT_YEARS:.0f} years before")):
-            part = table[(table["origin"] == origin) & (table["horizon"] == MAIN_HORIZON)
+            part = table[(table["origin"] == origin) & (table["horizon"] == result.main_horizon)
                          & (table["subset"] == subset)][_COLS]
-            parts += [f"## Origin {origin}, {MAIN_HORIZON}, {label}", _md_table(part), ""]
-        other = table[(table["origin"] == origin) & (table["horizon"] != MAIN_HORIZON)
+            parts += [f"## Origin {origin}, {result.main_horizon}, {label}", _md_table(part), ""]
+        other = table[(table["origin"] == origin) & (table["horizon"] != result.main_horizon)
                       & (table["subset"] == "all")][["horizon", *_COLS]]
         parts += [f"### Origin {origin}, other horizons", _md_table(other), ""]
     parts += ["## Reliability", ""]

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..forecast.backtest import MAIN_HORIZON, BacktestResult
+from ..forecast.backtest import BacktestResult
 from ..forecast.explain import ShowForecast
 from ..forecast.predict import ForecastRun
 from .outlook import comparable_line, factor_line
@@ -57,10 +57,10 @@ def show_forecast_text(f: ShowForecast, console: Console) -> None:
 def backtest_text(result: BacktestResult, console: Console) -> None:
     table = result.table()
     for origin in result.counts:
-        part = table[(table["origin"] == origin) & (table["horizon"] == MAIN_HORIZON)
+        part = table[(table["origin"] == origin) & (table["horizon"] == result.main_horizon)
                      & (table["subset"] == "all")]
         c = result.counts[origin]
-        t = Table(title=f"Origin {origin} — next TV/ONA season {MAIN_HORIZON}"
+        t = Table(title=f"Origin {origin} — next TV/ONA season {result.main_horizon}"
                         f" ({c['scored']:,} series, {int(part['events'].iloc[0])} events)",
                   title_justify="left", box=box.SIMPLE_HEAD)
         for col in ("model", "AUC", "Brier", "skill", "log loss", "ICI", "C-index",
