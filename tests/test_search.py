@@ -264,6 +264,7 @@ def test_from_db_reads_newest_members_and_display_fields(fresh_db: sqlite3.Conne
         members=642_195,
         type="TV",
         year=2021,
+        confidence=1.0,
     )
 
 

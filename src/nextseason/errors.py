@@ -17,7 +17,10 @@ map them to HTTP statuses in one handler.
     │   ├── RecordError        one record is malformed (error body, bad date, bad number,
     │   │                      unknown relation kind)
     │   └── DataMissingError   a required file of the data directory is absent
-    ├── NotFoundError          a title or id matches nothing in the catalogue
+    ├── QueryError             a query that cannot name a show (empty, symbols only, one
+    │                          letter, too long)
+    ├── NotFoundError          a title or id matches nothing in the catalogue (carries the
+    │                          query and the closest candidates)
     └── DownloadError          fetching the public source files failed
 """
 
@@ -35,6 +38,7 @@ __all__ = [
     "RecordError",
     "DataMissingError",
     "NotFoundError",
+    "QueryError",
     "DownloadError",
 ]
 
@@ -96,7 +100,27 @@ class DataMissingError(InputError):
 
 
 class NotFoundError(NextseasonError):
+    """Nothing in the catalogue matches well enough. ``query`` is what the user asked and
+    ``candidates`` the closest shows (dicts with mal_id, title, type, year), for a
+    "did you mean"."""
+
     exit_code = 4
+
+    def __init__(self, message: str, *, query: str | None = None,
+                 candidates: list[dict[str, object]] | None = None) -> None:
+        super().__init__(message)
+        self.query = query
+        self.candidates = list(candidates or [])
+
+    def to_dict(self) -> dict[str, object]:
+        return {"error": "not_found", "query": self.query, "message": str(self),
+                "candidates": self.candidates}
+
+
+class QueryError(NextseasonError):
+    """A query that cannot name a show: empty, symbols only, a single letter, too long."""
+
+    exit_code = 2
 
 
 class DownloadError(NextseasonError):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..link.seasons import number_installments
 from .snapshot_view import SERIES_TYPES, SequelGraph
 
 __all__ = ["Chains", "chains", "eligibility"]
@@ -29,6 +30,22 @@ class Chains:
     continuations: dict[int, list[int]]  # any entry → every entry reachable forward
 
 
+def chains(cat: pd.DataFrame, graph: SequelGraph) -> Chains:
+    """Walk the sequel graph once (:func:`nextseason.link.seasons.number_installments`, the
+    one season numbering the reports use too)."""
+    types = dict(zip(cat["mal_id"], cat["type"], strict=True))
+    starts = {m: (None if pd.isna(s) else s.date().isoformat())
+              for m, s in zip(cat["mal_id"], cat["start"], strict=True)}
+    numbered = number_installments(graph.sequels, types, starts)
+    continuations = {m: _forward(graph, m) for m in numbered}
+    return Chains(
+        next_installment={m: i.next for m, i in numbered.items() if i.next is not None},
+        installment={m: i.installment for m, i in numbered.items()},
+        first={m: i.first for m, i in numbered.items()},
+        continuations=continuations,
+    )
+
+
 def _forward(graph: SequelGraph, start: int) -> list[int]:
     seen, order, queue = {start}, [], deque(graph.sequels.get(start, ()))
     while queue:
@@ -39,33 +56,6 @@ def _forward(graph: SequelGraph, start: int) -> list[int]:
         order.append(node)
         queue.extend(graph.sequels.get(node, ()))
     return order
-
-
-def chains(cat: pd.DataFrame, graph: SequelGraph) -> Chains:
-    """Walk the sequel graph once per TV/ONA entry."""
-    types = dict(zip(cat["mal_id"], cat["type"], strict=True))
-    starts = dict(zip(cat["mal_id"], cat["start"], strict=True))
-    series_ids = [m for m, t in types.items() if t in SERIES_TYPES]
-    nxt: dict[int, int] = {}
-    continuations: dict[int, list[int]] = {}
-    for mal_id in series_ids:
-        ahead = _forward(graph, mal_id)
-        continuations[mal_id] = ahead
-        candidates = [m for m in ahead if types.get(m) in SERIES_TYPES]
-        if candidates:
-            nxt[mal_id] = min(candidates, key=lambda m: (pd.isna(starts.get(m)),
-                                                          starts.get(m) or pd.Timestamp.max, m))
-    prev = {b: a for a, b in nxt.items()}
-    installment: dict[int, int] = {}
-    first: dict[int, int] = {}
-    for mal_id in series_ids:
-        n, cur, seen = 1, mal_id, {mal_id}
-        while cur in prev and prev[cur] not in seen:
-            cur = prev[cur]
-            seen.add(cur)
-            n += 1
-        installment[mal_id], first[mal_id] = n, cur
-    return Chains(nxt, installment, first, continuations)
 
 
 def eligibility(cat: pd.DataFrame, ch: Chains, as_of: str) -> pd.Series:

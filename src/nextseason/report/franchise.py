@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import NotFoundError
+from ..link.seasons import Installment, number_installments
 
 __all__ = [
     "TimelineEntry",
@@ -40,11 +41,13 @@ class TimelineEntry:
     end_precision: str | None
     episodes: int | None
     status: str | None
-    #: n-th TV/ONA installment along the sequel chain (MAL lists a split cour such as
-    #: "2nd Season Part 2" as its own entry, so it counts as its own installment)
+    #: the season a fan would name (the one numbering of :mod:`nextseason.link.seasons`:
+    #: a split-cour part such as "2nd Season Part 2" belongs to its season)
     season_number: int | None
     is_query: bool
     link: str | None  # how the linker knows it follows its prequel
+    part: int | None = None  # 2, 3, ... for a later cour of a split season
+    installment: int | None = None  # n-th TV/ONA entry of its series (every cour counts)
 
 
 @dataclass
@@ -102,35 +105,31 @@ class FranchiseReport:
         return asdict(self)
 
 
-def _sequel_numbers(
-    conn: sqlite3.Connection, types: dict[int, str | None]
-) -> dict[int, tuple[int, str]]:
-    """Season numbers of the TV/ONA members, walking sequel_link back to the first season.
-
-    Films, OVAs and specials on the chain are passed through but not counted, so a second
-    season that MAL lists after a film is still season 2.
-    """
-    ids = list(types)
+def _numbering(
+    conn: sqlite3.Connection, members: list[sqlite3.Row]
+) -> dict[int, tuple[Installment, str]]:
+    """Installments of the TV/ONA members (the one season numbering, over ``sequel_link``),
+    each with how the linker knows it follows its prequel."""
+    ids = [m["mal_id"] for m in members]
     marks = ",".join("?" * len(ids))
-    prequel = {
-        s: (p, m)
-        for p, s, m in conn.execute(
-            f"SELECT prequel_id, sequel_id, method FROM sequel_link WHERE sequel_id IN ({marks})",
-            ids,
-        )
-    }
-    out: dict[int, tuple[int, str]] = {}
-    for mal_id, kind in types.items():
-        if kind not in _SERIES:
-            continue
-        n, cur, seen = 1, mal_id, {mal_id}
-        while cur in prequel and prequel[cur][0] not in seen:
-            cur = prequel[cur][0]
-            seen.add(cur)
-            if types.get(cur) in _SERIES:
-                n += 1
-        out[mal_id] = (n, prequel[mal_id][1] if mal_id in prequel else "")
-    return out
+    sequels: dict[int, set[int]] = {}
+    method: dict[int, str] = {}
+    for p, s, m in conn.execute(
+        f"SELECT prequel_id, sequel_id, method FROM sequel_link WHERE sequel_id IN ({marks})"
+        f" AND prequel_id IN ({marks})", ids + ids,
+    ):
+        sequels.setdefault(p, set()).add(s)
+        method[s] = m
+    titles: dict[int, list[str]] = {}
+    for mal_id, title in conn.execute(
+        f"SELECT mal_id, title FROM title WHERE mal_id IN ({marks})"
+        " AND kind IN ('main', 'english', 'synonym')", ids,
+    ):
+        titles.setdefault(mal_id, []).append(title)
+    numbered = number_installments(
+        sequels, {m["mal_id"]: m["type"] for m in members},
+        {m["mal_id"]: m["start_date"] for m in members}, titles)
+    return {m: (inst, method.get(m, "")) for m, inst in numbered.items()}
 
 
 def _related_works(
@@ -182,7 +181,16 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
             "SELECT a.*, NULL AS english FROM anime a WHERE mal_id = ?", (mal_id,)
         ).fetchall()
     series = [m for m in members if m["type"] in _SERIES]
-    numbers = _sequel_numbers(conn, {m["mal_id"]: m["type"] for m in members})
+    numbers = _numbering(conn, members)
+    # Number the main series (the longest chain, then the earliest) and the query's own;
+    # a lone spin-off ONA of the franchise is not "season 1" of the show.
+    chain_len: dict[int, int] = {}
+    for inst, _ in numbers.values():
+        chain_len[inst.first] = max(chain_len.get(inst.first, 0), inst.installment)
+    order = {m["mal_id"]: i for i, m in enumerate(members)}
+    main_first = min(chain_len, key=lambda f: (-chain_len[f], order.get(f, 0)), default=None)
+    shown_firsts = {main_first} | ({numbers[mal_id][0].first} if mal_id in numbers else set())
+    numbers = {m: v for m, v in numbers.items() if v[0].first in shown_firsts}
     keep = {m["mal_id"] for m in series} | {mal_id}
     others = [m for m in members if m["mal_id"] not in keep]
     room = max(0, MAX_ENTRIES - len(keep))
@@ -192,9 +200,12 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
             mal_id=m["mal_id"], title=m["title"], english=m["english"], type=m["type"],
             start=m["start_date"], start_precision=m["start_precision"], end=m["end_date"],
             end_precision=m["end_precision"], episodes=m["episodes"], status=m["status"],
-            season_number=numbers.get(m["mal_id"], (None, ""))[0],
+            season_number=numbers[m["mal_id"]][0].season if m["mal_id"] in numbers else None,
             is_query=m["mal_id"] == mal_id,
-            link=numbers.get(m["mal_id"], (None, ""))[1] or None,
+            link=numbers[m["mal_id"]][1] or None if m["mal_id"] in numbers else None,
+            part=numbers[m["mal_id"]][0].part if m["mal_id"] in numbers else None,
+            installment=(numbers[m["mal_id"]][0].installment if m["mal_id"] in numbers
+                         else None),
         )
         for m in members
         if m["mal_id"] in keep

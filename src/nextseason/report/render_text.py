@@ -64,7 +64,8 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
         if e.english and e.english != e.title and console.width >= 110:
             title += f"\n[dim]{escape(e.english)}[/dim]"
         table.add_row(
-            f"{e.season_number}" if e.season_number else "",
+            (f"S{e.season_number}" + (f".{e.part}" if e.part else "")) if e.season_number
+            else "",
             e.type or "?",
             _span(e.start, e.end, e.status),
             str(e.episodes) if e.episodes else "?",
@@ -72,7 +73,7 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
             style="bold yellow" if e.is_query else None,
         )
     console.print(table)
-    console.print("  # = n-th TV/ONA installment along the sequel chain", style="dim")
+    console.print("  # = season (S2.2: the second part of season 2, a split cour)", style="dim")
     if report.omitted:
         console.print(f"  ({report.omitted} more entries of this franchise not shown)",
                       style="dim")

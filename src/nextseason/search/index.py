@@ -37,6 +37,7 @@ long title containing "wo" level with Higehiro.
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -44,10 +45,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .normalize import compact, normalize
 
-__all__ = ["SearchHit", "SearchIndex", "MAX_QUERY_CHARS"]
+__all__ = ["SearchHit", "SearchIndex", "MAX_QUERY_CHARS", "CONFIDENT", "match_confidence"]
 
 #: Queries are user input: longer ones are cut to this many characters.
 MAX_QUERY_CHARS = 300
@@ -81,6 +83,45 @@ class SearchHit:
     members: int
     type: str | None = None
     year: int | None = None
+    #: how sure the match is, 0–1 (see :func:`match_confidence`); commands that answer about
+    #: one show need :data:`CONFIDENT` or more
+    confidence: float = 0.0
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an) ")
+_TYPE_SUFFIX = re.compile(r"\s*\((?:TV|ONA)\)$")
+
+#: The confidence a hit needs before ``outlook``, ``show`` or ``forecast`` answer about it.
+CONFIDENT = 0.85
+
+
+def match_confidence(query_key: str, alias_key: str, match: MatchKind) -> float:
+    """How sure we are that ``query_key`` names the show of ``alias_key`` (both normalised).
+
+    - ``exact``: 1.0.
+    - ``prefix``: 0.9 when the query is whole words at the start of the alias and at least
+      two words or four characters long ("hige wo soru", "ouran"); 0.6 otherwise ("hi").
+    - ``fuzzy``: 0.9 when the two keys are at most one edit apart per eight characters of
+      the query (a typo: "shingeki no kyojn"), never for a query under six characters;
+      otherwise below 0.85 ("chainsaw man" is two edits from "chainsaw maid": a different
+      show, not a typo).
+    """
+    if match == "exact":
+        return 1.0
+    q, a = compact(query_key), compact(alias_key)
+    if match == "prefix":
+        whole_words = alias_key.startswith(query_key) and (
+            len(alias_key) == len(query_key) or alias_key[len(query_key)] == " ")
+        long_enough = " " in query_key or len(q) >= 4
+        return 0.9 if whole_words and long_enough else 0.6
+    # "devil is a part timer" for "the devil is a part timer": the article is not a typo
+    q, a = compact(_ARTICLE.sub("", query_key)), compact(_ARTICLE.sub("", alias_key))
+    if len(q) < 6:
+        return 0.3
+    edits = Levenshtein.distance(q, a, score_cutoff=len(q) // 8 + 1)
+    if edits <= len(q) // 8:
+        return 0.9
+    return round(min(0.8, fuzz.ratio(q, a) / 100 * 0.8), 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +186,10 @@ class SearchIndex:
         for mal_id, title, kind, norm, pop in rows:
             mal_id = int(mal_id)
             aliases.append((mal_id, title, kind, norm))
+            bare = _TYPE_SUFFIX.sub("", title)
+            if bare != title and norm.endswith((" tv", " ona")):
+                # "Jujutsu Kaisen (TV)": MAL's disambiguator is not part of the name
+                aliases.append((mal_id, title, kind, norm.rsplit(" ", 1)[0]))
             members[mal_id] = max(members.get(mal_id, 0), int(pop or 0))
             first.setdefault(mal_id, title)
             if kind == "main":
@@ -215,7 +260,7 @@ class SearchIndex:
             for k, score in self._fuzzy(key):
                 for alias in self._key_aliases[k]:
                     consider(alias, "fuzzy", score)
-        return self._hits(best, limit)
+        return self._hits(best, limit, key)
 
     def _fuzzy(self, key: str) -> list[tuple[int, int]]:
         """(key index, score) of the fuzzy candidates scoring at least the cutoff."""
@@ -274,7 +319,8 @@ class SearchIndex:
                 weight[k] = weight.get(k, 0.0) + idf
         return sorted(weight, key=weight.__getitem__, reverse=True)[:_WORD_LIMIT]
 
-    def _hits(self, best: Mapping[int, tuple[int, int, int, int]], limit: int) -> list[SearchHit]:
+    def _hits(self, best: Mapping[int, tuple[int, int, int, int]], limit: int, key: str
+              ) -> list[SearchHit]:
         def order(mal_id: int) -> tuple[int, int, int, int]:
             tier, neg_score, _kind, _alias = best[mal_id]
             tie = neg_score if tier == _TIERS["fuzzy"] else 0
@@ -284,7 +330,7 @@ class SearchIndex:
         hits = []
         for mal_id in sorted(best, key=order)[:limit]:
             tier, neg_score, _kind, alias = best[mal_id]
-            _mal, alias_title, alias_kind, _key = self._aliases[alias]
+            _mal, alias_title, alias_kind, alias_key = self._aliases[alias]
             show = self._shows[mal_id]
             hits.append(
                 SearchHit(
@@ -297,6 +343,7 @@ class SearchIndex:
                     members=show.members,
                     type=show.type,
                     year=show.year,
+                    confidence=match_confidence(key, alias_key, names[tier]),
                 )
             )
         return hits

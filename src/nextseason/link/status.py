@@ -1,0 +1,329 @@
+"""A series' renewal status as of a date, from every dated source, each with its date.
+
+:func:`series_status` is the one place that decides whether a show's next season is
+*announced*, the show is *airing*, nothing is *not announced*, or the story is *concluded*.
+It reads, in this order of trust, only sources dated on or before ``today``:
+
+1. the newest catalogue snapshot: a TV/ONA continuation of the series listed as not yet
+   aired or airing, or starting after the snapshot, with or without a date. An entry that the
+   newest snapshot no longer lists cannot set the present status (the 2021 snapshot's "not
+   yet aired" for a season that has long since aired); it counts as aired when its start date
+   is before the newest snapshot;
+2. the TVDB season list of the ID crosswalk: a later TVDB season of the same TVDB series
+   whose AniDB entry no catalogue entry of ours carries;
+3. the sequel rules: a rule from the series' latest season to an entry the catalogue lacks;
+4. stored article claims, given by the caller: shown as what each article says, with its
+   date, and never deciding the status.
+
+*Concluded* is what the catalogue's own titles say: the latest season is billed as the final
+one ("The Final Season", "Kanketsu-hen") and nothing follows it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .seasons import SERIES_TYPES, Installment, number_installments
+from .titles import parse_title
+
+__all__ = ["Evidence", "SeriesStatus", "ArticleStatement", "series_status", "SOURCE_NAMES",
+           "STATUSES"]
+
+Status = Literal["announced", "airing", "not announced", "concluded"]
+STATUSES: tuple[Status, ...] = ("announced", "airing", "not announced", "concluded")
+
+#: how each kind of snapshot is named to a user
+SOURCE_NAMES = {
+    "catalogue": "MyAnimeList catalogue",
+    "crosswalk": "ID crosswalk",
+    "rules": "sequel rules",
+}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One dated source's word on the status."""
+
+    source: str  # catalogue | crosswalk | rules | article
+    name: str  # "MyAnimeList catalogue", an article's title...
+    as_of: str | None  # the date the source was true (None: an undated article)
+    says: str  # a plain sentence: "Mushoku Tensei III is listed as not yet aired, no date"
+    mal_id: int | None = None  # the entry it names, when the catalogue has it
+    due: str | None = None  # the announced premiere, as listed (may have passed)
+    season: int | None = None  # the season it names, when known
+
+
+@dataclass(frozen=True)
+class ArticleStatement:
+    """A stored article's renewal-status claim, handed to :func:`series_status`."""
+
+    value: str  # announced | not_announced | cancelled | concluded | rumoured
+    qualifier: str | None
+    article: str  # how to name the article (title, site or file name)
+    as_of: str | None
+    quote: str
+
+
+@dataclass
+class SeriesStatus:
+    """The answer: the status, the series it is about, and the evidence with dates."""
+
+    status: Status
+    today: str
+    series: list[int]  # the TV/ONA installments known to the catalogue, in order
+    latest: int | None  # the latest installment that has aired or is airing
+    next: int | None  # the announced continuation, when the catalogue lists it
+    evidence: list[Evidence] = field(default_factory=list)  # what decides, best first
+    articles: list[Evidence] = field(default_factory=list)  # what stored articles say
+    checked: list[tuple[str, str]] = field(default_factory=list)  # (source name, as of)
+    installments: dict[int, Installment] = field(default_factory=dict)
+
+    @property
+    def shows_probabilities(self) -> bool:
+        """An announced or airing series gets no forecast: its answer is known."""
+        return self.status in ("not announced", "concluded")
+
+
+def _newest(conn: sqlite3.Connection, kind: str, today: str) -> tuple[int, str] | None:
+    row = conn.execute(
+        "SELECT id, as_of FROM snapshot WHERE kind = ? AND as_of <= ?"
+        " ORDER BY as_of DESC, id DESC LIMIT 1", (kind, today)).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+@dataclass
+class _Entry:
+    mal_id: int
+    title: str
+    type: str | None
+    start: str | None
+    status: str | None  # as the newest snapshot that lists it says
+    listed_now: bool  # listed by the newest catalogue snapshot
+    titles: list[str]
+
+
+def _members(conn: sqlite3.Connection, mal_id: int, snap_ids: Sequence[int],
+             newest: int) -> dict[int, _Entry]:
+    """The franchise of ``mal_id`` as the catalogue snapshots up to ``newest`` list it."""
+    row = conn.execute("SELECT franchise_id FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
+    if row is None:
+        return {}
+    if row[0] is None:
+        ids = [mal_id]
+    else:
+        ids = [r[0] for r in conn.execute("SELECT mal_id FROM anime WHERE franchise_id = ?",
+                                          (row[0],))]
+    marks, smarks = ",".join("?" * len(ids)), ",".join("?" * len(snap_ids))
+    out: dict[int, _Entry] = {}
+    for r in conn.execute(
+        f"SELECT v.mal_id, v.title, v.type, v.start_date, v.status, v.snapshot_id"
+        f" FROM anime_version v JOIN snapshot s ON s.id = v.snapshot_id"
+        f" WHERE v.mal_id IN ({marks}) AND v.snapshot_id IN ({smarks})"
+        f" ORDER BY s.as_of", ids + list(snap_ids),
+    ):
+        out[r[0]] = _Entry(r[0], r[1], r[2], r[3], r[4], r[5] == newest, [r[1]])
+    for m, t in conn.execute(
+        f"SELECT mal_id, title FROM title WHERE mal_id IN ({marks})"
+        " AND kind IN ('english', 'synonym')", ids):
+        if m in out:
+            out[m].titles.append(t)
+    return out
+
+
+def _nice_date(iso: str | None) -> str:
+    """``2025-03-24`` → ``24 March 2025``; ``2026-01`` → ``January 2026``."""
+    if not iso:
+        return "no date"
+    months = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+    parts = iso.split("-")
+    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        month = months[int(parts[1]) - 1]
+        if len(parts) == 3 and parts[2].isdigit():
+            return f"{int(parts[2])} {month} {parts[0]}"
+        return f"{month} {parts[0]}"
+    return parts[0]
+
+
+def _series_of(mal_id: int, members: dict[int, _Entry],
+               numbered: dict[int, Installment],
+               sequels: dict[int, set[int]]) -> list[int]:
+    """The installments of the series ``mal_id`` belongs to, in order."""
+    if mal_id in numbered:
+        first = numbered[mal_id].first
+    else:
+        prequels: dict[int, set[int]] = {}
+        for p, ss in sequels.items():
+            for s in ss:
+                prequels.setdefault(s, set()).add(p)
+        # a film or special: the series it follows, else the franchise's longest series
+        first = None
+        cur, seen = {mal_id}, {mal_id}
+        while cur and first is None:
+            nxt = {p for c in cur for p in prequels.get(c, ()) if p not in seen}
+            hit = sorted(p for p in nxt if p in numbered)
+            if hit:
+                first = numbered[hit[0]].first
+            seen |= nxt
+            cur = nxt
+        if first is None:
+            lengths: dict[int, int] = {}
+            for inst in numbered.values():
+                lengths[inst.first] = max(lengths.get(inst.first, 0), inst.installment)
+            if not lengths:
+                return []
+            first = min(lengths, key=lambda f: (-lengths[f], members[f].start or "9999", f))
+    chain = [first]
+    while numbered[chain[-1]].next is not None and numbered[chain[-1]].next not in chain:
+        nxt_id = numbered[chain[-1]].next
+        assert nxt_id is not None
+        chain.append(nxt_id)
+    return chain
+
+
+def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,
+                     numbered: dict[int, Installment]) -> tuple[Evidence | None, str | None]:
+    """A later TVDB season of the series that no catalogue entry carries."""
+    snap = _newest(conn, "crosswalk", today)
+    seasons = conn.execute(
+        "SELECT s.id, s.as_of FROM snapshot s WHERE s.kind = 'crosswalk' AND s.as_of <= ?"
+        " AND EXISTS (SELECT 1 FROM tvdb_season t WHERE t.snapshot_id = s.id)"
+        " ORDER BY s.as_of DESC LIMIT 1", (today,)).fetchone()
+    if snap is None or seasons is None:
+        return None, None
+    marks = ",".join("?" * len(series))
+    mapped = conn.execute(
+        f"SELECT c.mal_id, t.tvdb_id, t.tvdb_season FROM crosswalk c JOIN tvdb_season t"
+        f" ON t.anidb_id = c.anidb_id WHERE c.mal_id IN ({marks}) AND t.tvdb_id IS NOT NULL"
+        f" AND t.tvdb_season >= 1", series).fetchall()
+    if not mapped:
+        return None, seasons[1]
+    # the series' TVDB id: the one its latest mapped installment carries
+    order = {m: i for i, m in enumerate(series)}
+    last = max(mapped, key=lambda r: order[r[0]])
+    tvdb_id, top = last[1], max(r[2] for r in mapped if r[1] == last[1])
+    later = conn.execute(
+        "SELECT t.anidb_id, t.tvdb_season, c.mal_id FROM tvdb_season t"
+        " LEFT JOIN crosswalk c ON c.anidb_id = t.anidb_id"
+        " WHERE t.tvdb_id = ? AND t.tvdb_season > ?"
+        " AND (c.mal_id IS NULL OR c.mal_id NOT IN (SELECT mal_id FROM anime))"
+        " ORDER BY t.tvdb_season, t.episode_offset, t.anidb_id", (tvdb_id, top)).fetchall()
+    if not later:
+        return None, seasons[1]
+    # Installments after the last mapped one that the crosswalk does not map (newer than
+    # it) are the first of these later TVDB seasons, one season number each.
+    unmapped_seasons = {numbered[m].season for m in series[order[last[0]] + 1:]
+                        if numbered[m].part is None}
+    new_seasons = sorted({r[1] for r in later})[len(unmapped_seasons):]
+    if not new_seasons:
+        return None, seasons[1]
+    s = new_seasons[0]
+    mal = next((r[2] for r in later if r[1] == s and r[2] is not None), None)
+    named = f" (MyAnimeList id {mal}, missing from the catalogue)" if mal else ""
+    says = (f"a TVDB season {s} of this series is listed{named}; title and date unknown")
+    return Evidence("crosswalk", SOURCE_NAMES["crosswalk"], seasons[1], says, None, None,
+                    None), seasons[1]
+
+
+def _rule_later(conn: sqlite3.Connection, latest: int, today: str
+                ) -> tuple[Evidence | None, str | None]:
+    snap = _newest(conn, "rules", today)
+    if snap is None:
+        return None, None
+    row = conn.execute(
+        "SELECT to_mal_id, line FROM sequel_rule WHERE from_mal_id = ? AND to_mal_id != ?"
+        " AND snapshot_id = ? AND to_mal_id NOT IN (SELECT mal_id FROM anime)"
+        " ORDER BY line LIMIT 1", (latest, latest, snap[0])).fetchone()
+    if row is None:
+        return None, snap[1]
+    says = (f"the sequel rules name a continuation (MyAnimeList id {row[0]}) that the"
+            " catalogue does not list; title and date unknown")
+    return Evidence("rules", SOURCE_NAMES["rules"], snap[1], says), snap[1]
+
+
+def _is_final(e: _Entry) -> bool:
+    return any(parse_title(t).marker in ("final", "kanketsu") for t in e.titles)
+
+
+def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
+                  articles: Iterable[ArticleStatement] = ()) -> SeriesStatus:
+    """The status of the series ``mal_id`` belongs to, from sources dated ≤ ``today``."""
+    newest = _newest(conn, "catalogue", today)
+    if newest is None:
+        return SeriesStatus("not announced", today, [], None, None)
+    snap_ids = [r[0] for r in conn.execute(
+        "SELECT id FROM snapshot WHERE kind = 'catalogue' AND as_of <= ?", (today,))]
+    members = _members(conn, mal_id, snap_ids, newest[0])
+    ids = list(members)
+    marks = ",".join("?" * len(ids)) or "NULL"
+    sequels: dict[int, set[int]] = {}
+    for p, s in conn.execute(f"SELECT prequel_id, sequel_id FROM sequel_link WHERE"
+                             f" prequel_id IN ({marks}) AND sequel_id IN ({marks})", ids + ids):
+        sequels.setdefault(p, set()).add(s)
+    numbered = number_installments(
+        sequels, {m: e.type for m, e in members.items()},
+        {m: e.start for m, e in members.items()}, {m: e.titles for m, e in members.items()})
+    series = _series_of(mal_id, members, numbered, sequels) if members else []
+    cat_name, cat_date = SOURCE_NAMES["catalogue"], newest[1]
+    checked = [(cat_name, cat_date)]
+    out = SeriesStatus("not announced", today, series, None, None, checked=checked,
+                       installments={m: numbered[m] for m in series})
+
+    def upcoming(e: _Entry) -> bool:
+        if not e.listed_now:
+            return False  # an older snapshot cannot set the present status
+        return e.status == "not_yet_aired" or bool(e.start and e.start > cat_date)
+
+    aired = [m for m in series if not upcoming(members[m])
+             and (members[m].status != "not_yet_aired" or (members[m].start or "9") <= cat_date)]
+    out.latest = aired[-1] if aired else None
+    pending = [m for m in series if upcoming(members[m])]
+    airing = [m for m in series if members[m].listed_now and members[m].status == "airing"]
+    if pending:
+        e = members[pending[0]]
+        inst = numbered[e.mal_id]
+        when = ("no date" if not e.start else f"due {_nice_date(e.start)}")
+        out.status, out.next = "announced", e.mal_id
+        out.evidence.append(Evidence(
+            "catalogue", cat_name, cat_date,
+            f"{e.title} is listed as not yet aired, {when}", e.mal_id, e.start, inst.season))
+    elif airing:
+        e = members[airing[-1]]
+        out.status = "airing"
+        out.evidence.append(Evidence("catalogue", cat_name, cat_date,
+                                     f"{e.title} is listed as airing", e.mal_id, e.start,
+                                     numbered[e.mal_id].season))
+    if series and out.status == "not announced":
+        cross, cross_date = _crosswalk_later(conn, series, today, numbered)
+        if cross_date:
+            checked.append((SOURCE_NAMES["crosswalk"], cross_date))
+        rule, rule_date = _rule_later(conn, out.latest or series[-1], today)
+        if rule_date:
+            checked.append((SOURCE_NAMES["rules"], rule_date))
+        for ev in (rule, cross):
+            if ev is not None:
+                out.status = "announced"
+                out.evidence.append(ev)
+        if out.status == "not announced" and out.latest and _is_final(members[out.latest]):
+            e = members[out.latest]
+            out.status = "concluded"
+            out.evidence.append(Evidence(
+                "catalogue", cat_name, cat_date,
+                f"its latest season, {e.title}, is billed as the final one and nothing"
+                " follows it", e.mal_id, e.start, numbered[e.mal_id].season))
+    for a in articles:
+        words = {"announced": "a new season is announced", "not_announced":
+                 "no new season is announced", "cancelled": "the next season was cancelled",
+                 "concluded": "the story has concluded", "rumoured": "a new season is rumoured"}
+        what = words.get(a.value, a.value.replace("_", " "))
+        if a.qualifier:
+            what += f" ({a.qualifier})"
+        out.articles.append(Evidence("article", a.article, a.as_of, what))
+    out.articles.sort(key=lambda ev: (ev.as_of is None, ev.as_of or ""), reverse=False)
+    return out
+
+
+__all__ += ["SERIES_TYPES"]
