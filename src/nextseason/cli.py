@@ -27,7 +27,7 @@ from rich.progress import (
 )
 
 from . import __version__
-from .errors import ConfigError, NextseasonError, StoreError
+from .errors import ConfigError, NextseasonError, NotFoundError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
 from .store.db import ENV_DB, connect_readonly, resolve_db_path
 
@@ -74,6 +74,30 @@ def _readonly(db: Path | None) -> Iterator[Any]:
         yield conn
     finally:
         conn.close()
+
+
+def _today() -> str:
+    """The real date: the CLI's edge is the one place that reads the clock."""
+    from datetime import date
+
+    return date.today().isoformat()
+
+
+def _resolve(conn: Any, query: str, *, json_errors: bool) -> int:
+    """The show ``query`` names, or exit: code 4 with the closest titles when no show
+    matches confidently (as ``{"error": "not_found", ...}`` on stdout with JSON output),
+    code 2 for a query that cannot name a show."""
+    from .search.resolve import resolve_anime
+
+    try:
+        return resolve_anime(conn, query)
+    except NotFoundError as exc:
+        if json_errors:
+            out.print_json(json.dumps(exc.to_dict(), ensure_ascii=False))
+            raise typer.Exit(exc.exit_code) from None
+        _fail(exc)
+    except NextseasonError as exc:
+        _fail(exc)
 
 
 def _version(value: bool) -> None:
@@ -176,10 +200,9 @@ def show(
     """The franchise of a show as a timeline, its source work, and its latest figures."""
     from .report.franchise import franchise_report
     from .report.render_text import franchise_text
-    from .search.resolve import resolve_anime
 
     with _readonly(db) as conn:
-        report = _run(lambda: franchise_report(conn, resolve_anime(conn, query)))
+        report = _run(lambda: franchise_report(conn, _resolve(conn, query, json_errors=json_)))
     if json_:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
@@ -283,15 +306,14 @@ def forecast(
     from .forecast.explain import forecast_show
     from .forecast.predict import forecast_all
     from .report.render_forecast import show_forecast_text, write_batch
-    from .search.resolve import resolve_anime
 
     if fmt not in ("csv", "jsonl"):
         err.print(f"[bold red]error:[/bold red] --format must be csv or jsonl, not {fmt!r}")
         raise typer.Exit(2)
     with _readonly(db) as conn, err.status("training on what was known at that date…"):
         if query is not None:
-            result = _run(lambda: forecast_show(conn, resolve_anime(conn, query), as_of,
-                                                model=model))
+            mal_id = _resolve(conn, query, json_errors=json_)
+            result = _run(lambda: forecast_show(conn, mal_id, as_of, model=model))
         else:
             run = _run(lambda: forecast_all(conn, as_of, until=until, model=model))
     if query is not None:
@@ -435,13 +457,13 @@ def outlook(
 ) -> None:
     """Will there be another season? The whole answer on one page, with its sources."""
     from .report.outlook import build_outlook
-    from .search.resolve import resolve_anime
 
     if fmt not in ("text", "md", "html", "json"):
         _fail(ConfigError(f"--format must be text, md, html or json, not {fmt!r}"))
     with _readonly(db) as conn:
         when = None if as_of is None else _run(lambda: _iso_date(as_of, "--as-of"))
-        report = _run(lambda: build_outlook(conn, resolve_anime(conn, query), when))
+        mal_id = _resolve(conn, query, json_errors=fmt == "json")
+        report = _run(lambda: build_outlook(conn, mal_id, when, today=_today()))
     if fmt == "text":
         from .report.render_outlook import outlook_text
 

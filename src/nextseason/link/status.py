@@ -30,7 +30,7 @@ from .seasons import SERIES_TYPES, Installment, number_installments
 from .titles import parse_title
 
 __all__ = ["Evidence", "SeriesStatus", "ArticleStatement", "series_status", "SOURCE_NAMES",
-           "STATUSES"]
+           "STATUSES", "nice_date"]
 
 Status = Literal["announced", "airing", "not announced", "concluded"]
 STATUSES: tuple[Status, ...] = ("announced", "airing", "not announced", "concluded")
@@ -133,7 +133,7 @@ def _members(conn: sqlite3.Connection, mal_id: int, snap_ids: Sequence[int],
     return out
 
 
-def _nice_date(iso: str | None) -> str:
+def nice_date(iso: str | None) -> str:
     """``2025-03-24`` → ``24 March 2025``; ``2026-01`` → ``January 2026``."""
     if not iso:
         return "no date"
@@ -285,7 +285,12 @@ def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
     if pending:
         e = members[pending[0]]
         inst = numbered[e.mal_id]
-        when = ("no date" if not e.start else f"due {_nice_date(e.start)}")
+        if not e.start:
+            when = "no date"
+        elif e.start < today[:len(e.start)]:
+            when = f"was due {nice_date(e.start)}"  # the date has passed since the listing
+        else:
+            when = f"due {nice_date(e.start)}"
         out.status, out.next = "announced", e.mal_id
         out.evidence.append(Evidence(
             "catalogue", cat_name, cat_date,

@@ -17,9 +17,12 @@ from typing import Any
 from ..claims.articles import load_claims
 from ..claims.reconcile import reconcile
 from ..errors import NotFoundError
+from ..link.status import ArticleStatement, nice_date, series_status
 from .franchise import FranchiseReport, franchise_report
+from .source_left import source_left
 
 __all__ = ["OutlookReport", "Headline", "Fact", "Source", "build_outlook", "SALES_TIERS",
+           "data_age", "headline_notes",
            "work_line", "factor_line", "comparable_line"]
 
 #: average first-release discs per volume (thousands) → how the market would call it
@@ -48,12 +51,16 @@ class Fact:
 
 @dataclass
 class Headline:
-    status: str  # announced | not announced | airing | not yet aired | no forecast
-    status_detail: str
-    as_of: str
-    probabilities: dict[str, float]  # p_1y, p_2y, p_3y, p_5y, p_ever
+    status: str  # announced | airing | not announced | concluded (see link.status)
+    status_detail: str  # the deciding evidence in one sentence, with its source and date
+    as_of: str  # the date of the forecast (or of the newest source, without one)
+    probabilities: dict[str, float]  # p_1y, p_2y, p_3y, p_5y, p_ever (none when announced)
     window: str | None  # the likely window if it comes
     model: str | None
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # every source's word
+    articles_say: list[dict[str, Any]] = field(default_factory=list)  # never decides
+    checked: list[str] = field(default_factory=list)  # "MyAnimeList catalogue, 24 March 2025"
+    no_forecast_reason: str | None = None
 
 
 @dataclass
@@ -74,6 +81,9 @@ class OutlookReport:
     curve: list[list[float]]  # [years since the finale, P(new season by then)]
     elapsed: float | None  # years from the finale to the forecast date
     timeline: list[dict[str, Any]] = field(default_factory=list)
+    today: str = ""  # the date the answer was made (facts' ages are relative to it)
+    data_age: str = ""  # "catalogue as of 24 March 2025, 20 months ago"
+    source_left: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,13 +128,29 @@ def _snapshot(conn: sqlite3.Connection, mal_id: int) -> tuple[str, str]:
 
 def work_line(w: dict[str, Any]) -> str:
     """One source-material entry as a plain sentence (renderers escape it)."""
-    if w.get("estimate"):
-        return f"about {w['volumes_beyond_adaptation']:+} volumes beyond the adaptation (estimate)"
+    if w.get("source_left"):
+        return f"Source left: {w['sentence']}"
     if w.get("articles_say"):
         return str(w["articles_say"])
     tag = "" if w["adapted"] else " (related, not adapted)"
     return (f"{w['type'] or 'Work'}: {w['title']}{tag} — {w['volumes'] or '?'} volumes,"
             f" {w['start_year'] or '?'}–{w['end_year'] or ''}, {w['status'] or '?'}")
+
+
+def headline_notes(r: OutlookReport) -> list[str]:
+    """The lines under the status, as plain sentences (renderers escape them): the other
+    sources' word, what stored articles say (which never decides), why there is no
+    forecast, and the age of the answer."""
+    h = r.headline
+    notes = [f"Also: {ev['says']} ({ev['name']}, {nice_date(ev['as_of'])})."
+             for ev in h.evidence[1:]]
+    for a in h.articles_say:
+        when = nice_date(a["as_of"]) if a["as_of"] else "undated"
+        notes.append(f"An article says {a['says']}: {a['name']} ({when}).")
+    if h.no_forecast_reason and not h.probabilities:
+        notes.append(h.no_forecast_reason[0].upper() + h.no_forecast_reason[1:] + ".")
+    notes.append(f"Answer made {nice_date(r.today)} from the {r.data_age}.")
+    return notes
 
 
 def factor_line(f: dict[str, Any]) -> str:
@@ -163,10 +189,35 @@ def _live_forecast(conn: sqlite3.Connection, mal_id: int, as_of: str) -> dict[st
     }
 
 
-def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = None
-                  ) -> OutlookReport:
-    """The outlook for ``mal_id``; ``as_of`` (default: the build's forecast date) makes the
-    forecast as of an earlier date, using only what was known then."""
+def data_age(catalogue_as_of: str, today: str) -> str:
+    """"catalogue as of 24 March 2025, 20 months ago"."""
+    a, b = date.fromisoformat(catalogue_as_of), date.fromisoformat(today)
+    months = (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day)
+    if months >= 1:
+        ago = f"{months} month{'s' if months != 1 else ''} ago"
+    else:
+        days = (b - a).days
+        ago = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    return f"catalogue as of {nice_date(catalogue_as_of)}, {ago}"
+
+
+def _article_statements(conn: sqlite3.Connection, ids: list[int]) -> list[ArticleStatement]:
+    marks = ",".join("?" * len(ids))
+    return [ArticleStatement(json.loads(r[0]), r[1], r[2] or r[3] or f"article {r[4][:8]}",
+                             r[5], r[6])
+            for r in conn.execute(
+                f"SELECT c.value, c.qualifier, a.title, a.path, a.id, c.as_of, c.quote"
+                f" FROM claim c JOIN article a ON a.id = c.article_id"
+                f" WHERE c.field = 'renewal_status' AND c.subject_mal_id IN ({marks})"
+                f" ORDER BY c.as_of", ids)]
+
+
+def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = None, *,
+                  today: str) -> OutlookReport:
+    """The outlook for ``mal_id`` as of ``today`` (the date the answer is made: statuses
+    come only from sources dated on or before it, and every fact's age is relative to it);
+    ``as_of`` (default: the build's forecast date) makes the forecast as of an earlier date,
+    using only what was known then."""
     anime = conn.execute("SELECT * FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
     if anime is None:
         raise NotFoundError(f"no anime with MAL id {mal_id}")
@@ -185,27 +236,37 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         if made is not None and "reason" in made:
             reason = made["reason"]
 
-    # headline
-    pending = [e for e in fr.entries if e.status == "not_yet_aired"]
-    if pending and not live:
-        e = pending[0]
-        status, detail = "announced", f"{e.type} {e.title!r}, {e.start or 'date not set'}"
-    elif fc is not None:
-        status, detail = "not announced", f"no continuation listed as of {fc['as_of']}"
-    elif reason.startswith("announced"):
-        status, detail = "announced", reason.removeprefix("announced: ")
-    elif "airing" in reason:
-        status, detail = "airing", reason
+    # headline: the status from every dated source (as of the forecast date when one is
+    # asked for, else today), then the forecast only where nothing is announced
+    when = str(as_of) if live else today
+    ids = [e.mal_id for e in fr.entries] or [mal_id]
+    st = series_status(conn, mal_id, when, _article_statements(conn, ids))
+    decided = st.evidence[0] if st.evidence else None
+    if decided is not None:
+        detail = f"{decided.says} ({decided.name}, {nice_date(decided.as_of)})"
     else:
-        status, detail = "no forecast", reason or "not a TV/ONA series"
+        detail = ("no continuation is listed in the " + ", the ".join(
+            f"{name} ({nice_date(d)})" for name, d in st.checked))
+    no_fc = None
+    if not st.shows_probabilities:
+        fc, no_fc = None, f"no forecast: the series is {st.status}"
+    elif fc is None:
+        no_fc = f"no forecast: {reason or 'not a TV/ONA series'}"
     probs = ({k: float(fc[k]) for k in _HORIZON_LABELS} if fc is not None else {})
     curve = json.loads(fc["curve"]) if fc is not None else []
     elapsed = float(fc["elapsed"]) if fc is not None else None
     model_src = cite("model", f"nextseason forecast ({fc['model']})", fc["as_of"],
                      "see the model card for its track record") if fc is not None else None
-    headline = Headline(status, detail, fc["as_of"] if fc is not None else data_end, probs,
-                        _window(curve, elapsed or 0.0, fc["as_of"]) if fc is not None else None,
-                        fc["model"] if fc is not None else None)
+    for ev in st.evidence:
+        cite(ev.source, f"{ev.name}", ev.as_of)
+    headline = Headline(
+        st.status, detail, fc["as_of"] if fc is not None else when, probs,
+        _window(curve, elapsed or 0.0, fc["as_of"]) if fc is not None else None,
+        fc["model"] if fc is not None else None,
+        evidence=[asdict(ev) for ev in st.evidence],
+        articles_say=[asdict(ev) for ev in st.articles],
+        checked=[f"{name}, {nice_date(d)}" for name, d in st.checked],
+        no_forecast_reason=no_fc)
 
     # what we know
     facts: list[Fact] = []
@@ -215,7 +276,8 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         snap, snap_as_of = _snapshot(conn, e.mal_id)
         n = cite("catalogue", f"MyAnimeList via {snap}", snap_as_of)
         span = f"{e.start or '?'} to {e.end or ('airing' if e.status == 'airing' else '?')}"
-        label = f"{e.type} #{e.season_number}" if e.season_number else e.type or "entry"
+        label = (f"Season {e.season_number}" + (f", part {e.part}" if e.part else "")
+                 if e.season_number else e.type or "entry")
         facts.append(Fact(f"{label}: {e.title}",
                           f"{span}, {e.episodes or '?'} episodes", n))
     studios = conn.execute(
@@ -232,7 +294,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                           cite("catalogue", f"MyAnimeList via {snap}", snap_as_of)))
 
     # source material
-    features = json.loads(fc["features"]) if fc is not None else {}
+    features = json.loads(fc["features"]) if fc is not None and fc["features"] else {}
     source_material = []
     for w in fr.source_works:
         n = cite("catalogue", f"MAL source works via {w.source}", w.as_of)
@@ -241,14 +303,35 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
             "end_year": w.end_year, "status": w.status, "as_of": w.as_of, "source": n,
             "adapted": w.link != "related title",
         })
-    if features.get("src_linked"):
+    adapted_claim = None
+    claims = load_claims(conn, mal_id) if mal_id else []
+    if latest != mal_id:
+        claims += load_claims(conn, latest)
+    through = [c for c in claims if c.field == "adapted_through"
+               and isinstance(c.value, int | float) and (c.qualifier or "volume") == "volume"]
+    if through:
+        best = max(through, key=lambda c: (c.as_of or "", c.value))
+        same = [c for c in through if c.value == best.value]
+        adapted_claim = (float(best.value), len({c.article for c in same}),
+                         sorted({c.as_of for c in same if c.as_of}))
+    series_eps = sum(e.episodes or 0 for e in fr.entries
+                     if e.season_number is not None and e.mal_id in st.installments
+                     and e.mal_id != st.next and e.status != "not_yet_aired")
+    left = source_left(
+        [{"title": w.title, "type": w.type, "volumes": w.volumes, "status": w.status,
+          "as_of": w.as_of} for w in fr.source_works if w.link != "related title"],
+        series_eps or None, adapted_claim)
+    if left.work is not None:
         source_material.append({
-            "estimate": True,
-            "volumes_beyond_adaptation": round(features["src_volumes_left"], 1),
-            "note": ("estimated volumes published by the forecast date minus volumes a"
-                     " typical adaptation of this many cours uses"),
-            "source": model_src,
+            "source_left": True, "sentence": left.sentence, "estimate": left.estimate,
+            "left_low": left.left_low, "left_high": left.left_high,
+            "source": model_src if left.estimate and model_src else
+            (source_material[0]["source"] if source_material else 0),
         })
+    factors = json.loads(fc["factors"]) if fc is not None else []
+    for f in factors:
+        if f.get("name") == "source material left":
+            f["detail"] = left.sentence
 
     # popularity and sales
     popularity: list[Fact] = []
@@ -275,9 +358,6 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
             cite("catalogue", "Someanithing sales data", s.as_of, "first release, to 2020")))
 
     # disagreements between sources
-    claims = load_claims(conn, mal_id) if mal_id else []
-    if latest != mal_id:
-        claims += load_claims(conn, latest)
     disagreements = []
     if claims:
         urls = dict(conn.execute("SELECT id, url FROM article").fetchall())
@@ -310,9 +390,10 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                                   "status": g.status, "best": g.best_value,
                                   "reason": g.reason, "sides": sides})
 
+    age = data_age(data_end, today)
     limits = [
         "Home-video sales data ends in 2020.",
-        f"The catalogue ends {data_end}; it is a subset of MyAnimeList, so a recently"
+        f"The {age}; it is a subset of MyAnimeList, so a recently"
         " announced season may be missing.",
         "Typed relations end in January 2021; later sequel chains come from the linker.",
         "Source volume counts come from a December 2023 list.",
@@ -330,7 +411,8 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         mal_id=mal_id, title=anime["title"], english=english[0] if english else None,
         series_latest=latest, headline=headline, facts=facts,
         source_material=source_material, popularity=popularity,
-        factors=json.loads(fc["factors"]) if fc is not None else [],
+        factors=factors,
         comparables=json.loads(fc["comparables"]) if fc is not None else [],
         disagreements=disagreements, limits=limits, sources=cite.sources, curve=curve,
-        elapsed=elapsed, timeline=timeline)
+        elapsed=elapsed, timeline=timeline, today=today, data_age=age,
+        source_left=left.to_dict() if left.work is not None else None)

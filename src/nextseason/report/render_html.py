@@ -8,7 +8,7 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .charts import curve_svg, timeline_svg
-from .outlook import OutlookReport
+from .outlook import OutlookReport, headline_notes
 
 __all__ = ["outlook_fragment", "timeline_fragment", "outlook_page", "HORIZONS"]
 
@@ -32,7 +32,8 @@ def _env() -> Environment:
 def outlook_fragment(r: OutlookReport) -> str:
     """The outlook's sections as an HTML fragment (for the web app and the page)."""
     svg = curve_svg(r.curve, r.elapsed, "Chance of a new TV/ONA season")
-    return _env().get_template("outlook_fragment.html").render(r=r, curve_svg=svg)
+    return _env().get_template("outlook_fragment.html").render(
+        r=r, curve_svg=svg, notes=headline_notes(r))
 
 
 def timeline_fragment(r: OutlookReport) -> str:

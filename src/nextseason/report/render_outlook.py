@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from .charts import curve_svg, timeline_svg
-from .outlook import OutlookReport, comparable_line, factor_line, work_line
+from .outlook import OutlookReport, comparable_line, factor_line, headline_notes, work_line
 
 __all__ = ["outlook_text", "outlook_markdown"]
 
@@ -29,6 +29,8 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
         console.print(f"[dim]{escape(r.english)}[/dim]")
     console.print(f"\n[bold]Will there be another season?[/bold] {escape(h.status.upper())}"
                   f" — {escape(h.status_detail)}")
+    for note in headline_notes(r):
+        console.print(f"  [dim]{escape(note)}[/dim]")
     if h.probabilities:
         t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for _k, label in _H:
@@ -95,6 +97,7 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
         lines += [f"*{_md_escape(r.english)}*", ""]
     lines += ["## Will there be another season?", "",
               f"**{h.status.capitalize()}** — {_md_escape(h.status_detail)}", ""]
+    lines += [f"- {_md_escape(note)}" for note in headline_notes(r)] + [""]
     if h.probabilities:
         lines += ["| " + " | ".join(label for _, label in _H) + " |",
                   "|" + "---|" * len(_H),

@@ -54,13 +54,13 @@ def check_query(query: str) -> str:
 
 def catalogue_scope(conn: sqlite3.Connection) -> str:
     """"a 15,050-entry subset of MyAnimeList as of 24 March 2025"."""
-    from ..link.status import _nice_date
+    from ..link.status import nice_date
 
     row = conn.execute("SELECT row_count, as_of FROM snapshot WHERE kind = 'catalogue'"
                        " ORDER BY as_of DESC LIMIT 1").fetchone()
     if row is None:
         return "an empty catalogue"
-    return f"a {row[0]:,}-entry subset of MyAnimeList as of {_nice_date(row[1])}"
+    return f"a {row[0]:,}-entry subset of MyAnimeList as of {nice_date(row[1])}"
 
 
 def _info(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
@@ -113,11 +113,12 @@ def _not_found(conn: sqlite3.Connection, q: str, hits: list[Any]) -> NotFoundErr
     return NotFoundError(msg, query=q, candidates=cands)
 
 
-def resolve_anime(conn: sqlite3.Connection, query: str) -> int:
+def resolve_anime(conn: sqlite3.Connection, query: str, *, index: Any = None) -> int:
     """The MAL id ``query`` names: a number is taken as a MAL id, anything else is searched.
 
     Raises :class:`QueryError` for a query that cannot name a show and
-    :class:`NotFoundError` (with candidates) when no show matches confidently.
+    :class:`NotFoundError` (with candidates) when no show matches confidently. ``index``:
+    a loaded :class:`~.index.SearchIndex` to reuse (else one is loaded when needed).
     """
     from .index import CONFIDENT, SearchIndex
     from .normalize import normalize
@@ -136,7 +137,7 @@ def resolve_anime(conn: sqlite3.Connection, query: str) -> int:
         (key, key + " tv", key + " ona"))]
     if exact:
         return _choose(conn, list(dict.fromkeys(exact)))
-    hits = SearchIndex.from_db(conn).search(q, limit=10)
+    hits = (index or SearchIndex.from_db(conn)).search(q, limit=10)
     good = [h for h in hits if h.confidence >= CONFIDENT]
     if not good:
         raise _not_found(conn, q, hits)

@@ -12,6 +12,7 @@ one library function, and renders the result; errors become HTTP statuses in one
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,8 +27,9 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import ConfigError, NextseasonError, NotFoundError, StoreError
+from ..errors import ConfigError, NextseasonError, NotFoundError, QueryError, StoreError
 from ..report.outlook import OutlookReport
+from ..search.resolve import resolve_anime
 from .markdown import SAFE_ASSET, render_markdown
 from .schemas import ErrorOut, SearchOut, SeasonOut, TimelineOut
 from .season import SEASONS, latest_season, season_view
@@ -62,9 +64,11 @@ def _status(exc: Exception) -> tuple[int, str]:
     return 500, "internal error"
 
 
-def create_app(db_path: str | Path, *, model_card: Path | None = None) -> FastAPI:
-    """The app over the database at ``db_path`` (opened read-only)."""
-    store = WebStore(db_path)
+def create_app(db_path: str | Path, *, model_card: Path | None = None,
+               today: Callable[[], str] | None = None) -> FastAPI:
+    """The app over the database at ``db_path`` (opened read-only); ``today`` fixes the
+    date answers are made on (tests), else the real date."""
+    store = WebStore(db_path, today=today)
     card = Path(model_card if model_card is not None else "reports/model-card.md").resolve()
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     templates = Jinja2Templates(env=env)
@@ -116,11 +120,14 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None) -> FastAP
         q = q.strip()[:MAX_QUERY]
         if not q:
             return RedirectResponse("/", 303)
-        hits = store.index.search(q, limit=25)
-        exact = [h for h in hits if h.match == "exact"]
-        if len(exact) == 1:
-            return RedirectResponse(f"/anime/{exact[0].mal_id}", 303)
-        return page(request, "search.html", q=q, hits=hits)
+        try:
+            mal_id = resolve_anime(store.conn(), q, index=store.index)
+        except QueryError as exc:
+            return page(request, "search.html", 400, q=q, hits=[], problem=str(exc))
+        except NotFoundError as exc:
+            hits = store.index.search(q, limit=10)
+            return page(request, "search.html", 404, q=q, hits=hits, problem=str(exc))
+        return RedirectResponse(f"/anime/{mal_id}", 303)
 
     @app.get("/anime/{mal_id}", response_class=HTMLResponse, include_in_schema=False)
     def outlook_page(request: Request, mal_id: MalId) -> HTMLResponse:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Callable
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,8 +25,12 @@ JSON_CACHE_SIZE = 8192
 
 
 class WebStore:
-    def __init__(self, db_path: str | Path) -> None:
+    def __init__(self, db_path: str | Path, *,
+                 today: Callable[[], str] | None = None) -> None:
+        """``today`` gives the date answers are made on (the real date unless a test
+        fixes it)."""
         self.path = Path(db_path)
+        self.today: Callable[[], str] = today or (lambda: date.today().isoformat())
         self._local = threading.local()
         self.index = SearchIndex.from_db(self.conn())  # also checks the database opens
         self._json: dict[int, bytes] = {}
@@ -42,7 +48,7 @@ class WebStore:
     def _outlook(self, mal_id: int) -> OutlookReport:
         from ..report.outlook import build_outlook
 
-        return build_outlook(self.conn(), mal_id)
+        return build_outlook(self.conn(), mal_id, today=self.today())
 
     def cached_outlook_json(self, mal_id: int) -> bytes | None:
         """The outlook's JSON if already built (cheap: safe to call on the event loop)."""
