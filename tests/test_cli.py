@@ -51,7 +51,7 @@ def test_build_then_show_and_search(synthetic, tmp_path: Path) -> None:
 def test_show_unknown_title(built_db: Path) -> None:
     result = runner.invoke(app, ["show", "zzzzqqqq xxyy", "--db", str(built_db)])
     assert result.exit_code == 4
-    assert "no title matches" in result.output
+    assert "No show called" in result.output
 
 
 def test_show_unknown_id(built_db: Path) -> None:

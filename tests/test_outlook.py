@@ -24,6 +24,9 @@ from nextseason.report.render_html import outlook_page
 from nextseason.report.render_outlook import outlook_markdown, outlook_text
 from nextseason.store import connect, connect_readonly
 
+#: the date answers are made on, fixed so that "N months ago" stays the same
+TODAY = "2026-11-30"
+
 GOLDEN = Path(__file__).parent / "golden"
 SHOW = 1000  # the synthetic catalogue's first show
 
@@ -53,7 +56,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def report(store: Path):
     conn = connect_readonly(store)
     try:
-        return build_outlook(conn, SHOW)
+        return build_outlook(conn, SHOW, today=TODAY)
     finally:
         conn.close()
 
@@ -121,11 +124,12 @@ def test_not_forecast_show(store: Path) -> None:
     conn = connect_readonly(store)
     try:
         other = conn.execute("SELECT mal_id FROM anime WHERE type = 'Movie' LIMIT 1").fetchone()
-        r = build_outlook(conn, other[0])
+        r = build_outlook(conn, other[0], today=TODAY)
     finally:
         conn.close()
-    assert r.headline.status in ("no forecast", "announced", "airing")
+    assert r.headline.status in ("not announced", "announced", "airing", "concluded")
     assert not r.headline.probabilities and r.curve == []
+    assert r.headline.no_forecast_reason  # says why there is no chance to show
 
 
 def test_hostile_url_is_not_a_link(store: Path, tmp_path: Path) -> None:
@@ -138,7 +142,7 @@ def test_hostile_url_is_not_a_link(store: Path, tmp_path: Path) -> None:
                  " ?, 'x', 0, 1, NULL, 0.9)", (SHOW,))
     conn.commit()
     conn.close()
-    r = build_outlook(connect_readonly(db), SHOW)
+    r = build_outlook(connect_readonly(db), SHOW, today=TODAY)
     assert all(s.url is None for s in r.sources)
     assert "javascript:" not in outlook_page(r)
 

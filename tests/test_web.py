@@ -91,10 +91,13 @@ def test_search_page_redirects_on_one_exact_hit(client: TestClient, show: sqlite
     r = client.get("/search", params={"q": show["title"]}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/anime/{show['mal_id']}"
     r = client.get("/search", params={"q": show["title"].split()[0][:4]})
-    assert r.status_code == 200 and "/anime/" in r.text
+    assert r.status_code in (200, 404) and "/anime/" in r.text  # the show, or candidates
     r = client.get("/search", params={"q": "zzqqxxvvkk"})
-    assert r.status_code == 200 and "Nothing matches" in r.text
-    assert client.get("/search", params={"q": "x" * 5000}).status_code == 200  # cut, not 500
+    assert r.status_code == 404 and "No show called" in r.text
+    r = client.get("/search", params={"q": "x" * 5000})
+    assert r.status_code == 400 and "characters long" in r.text  # refused, not 500
+    r = client.get("/search", params={"q": "!!"})
+    assert r.status_code == 400 and "no letters or digits" in r.text
     assert client.get("/search", follow_redirects=False).headers["location"] == "/"
 
 
@@ -292,7 +295,7 @@ def test_title_with_tags_shows_as_text(hostile: tuple[Path, int, int]) -> None:
         pages.append(c.get("/search", params={"q": "Bold"}))
     assert ended["title"] == f"<b>Bold</b> {SCRIPT}"
     for r in pages:
-        assert r.status_code == 200, r.url
+        assert r.status_code in (200, 404), r.url  # the search may end on "not found"
         assert "<b>Bold</b>" not in r.text and "<script>" not in r.text, r.url
     assert "&lt;b&gt;Bold&lt;/b&gt;" in pages[0].text
     assert "&lt;b&gt;Bold&lt;/b&gt;" in pages[2].text

@@ -117,7 +117,7 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "") -> Response:
-        q = q.strip()[:MAX_QUERY]
+        q = q.strip()
         if not q:
             return RedirectResponse("/", 303)
         try:
