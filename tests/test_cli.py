@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from nextseason.cli import app
@@ -101,3 +102,21 @@ def test_readme_documents_every_command() -> None:
         for sub in subs:
             full = f"nextseason {name} {sub}".strip()
             assert f"### {full}\n" in readme, f"`{full}` is not in the README's CLI reference"
+
+
+def test_outlook_not_found_as_json(built_db: Path) -> None:
+    result = runner.invoke(app, ["outlook", "zzzzqqqq xxyy", "--format", "json",
+                                 "--db", str(built_db)])
+    assert result.exit_code == 4
+    body = json.loads(result.stdout)
+    assert body["error"] == "not_found" and body["query"] == "zzzzqqqq xxyy"
+    assert isinstance(body["candidates"], list)
+
+
+@pytest.mark.parametrize("query", ["", "!!!", "x", "a" * 10_000])
+@pytest.mark.parametrize("command", ["outlook", "show", "forecast"])
+def test_queries_that_cannot_name_a_show_exit_2(built_db: Path, command: str,
+                                                query: str) -> None:
+    result = runner.invoke(app, [command, query, "--db", str(built_db)])
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output and "Traceback" not in result.output

@@ -89,8 +89,9 @@ def _describe(group: str, row: pd.Series) -> str:
     if group == "source material left":
         if not row["src_linked"]:
             return "no source work linked"
-        state = "finished" if row["src_finished"] else "still running"
-        return f"source {state}, about {row['src_volumes_left']:+.0f} volumes beyond the adaptation"
+        # The model's own estimate of volumes left (cours × a fixed rate) is a feature, not
+        # a fact to print: the outlook words source left from known counts and claims.
+        return "source finished" if row["src_finished"] else "source still running"
     if group == "seasons and episodes so far":
         return f"installment {row['installment']:.0f}, {row['series_cours']:.0f} cours in all"
     if group == "the studio's record of sequels":
