@@ -152,6 +152,7 @@ def _series_of(mal_id: int, members: dict[int, _Entry],
                numbered: dict[int, Installment],
                sequels: dict[int, set[int]]) -> list[int]:
     """The installments of the series ``mal_id`` belongs to, in order."""
+    first: int | None = None
     if mal_id in numbered:
         first = numbered[mal_id].first
     else:
@@ -160,7 +161,6 @@ def _series_of(mal_id: int, members: dict[int, _Entry],
             for s in ss:
                 prequels.setdefault(s, set()).add(p)
         # a film or special: the series it follows, else the franchise's longest series
-        first = None
         cur, seen = {mal_id}, {mal_id}
         while cur and first is None:
             nxt = {p for c in cur for p in prequels.get(c, ()) if p not in seen}
@@ -176,12 +176,13 @@ def _series_of(mal_id: int, members: dict[int, _Entry],
             if not lengths:
                 return []
             first = min(lengths, key=lambda f: (-lengths[f], members[f].start or "9999", f))
-    chain = [first]
-    while numbered[chain[-1]].next is not None and numbered[chain[-1]].next not in chain:
+    assert first is not None
+    chain: list[int] = [first]
+    while True:
         nxt_id = numbered[chain[-1]].next
-        assert nxt_id is not None
+        if nxt_id is None or nxt_id in chain:
+            return chain
         chain.append(nxt_id)
-    return chain
 
 
 def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,

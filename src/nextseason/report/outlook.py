@@ -257,8 +257,8 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
     elapsed = float(fc["elapsed"]) if fc is not None else None
     model_src = cite("model", f"nextseason forecast ({fc['model']})", fc["as_of"],
                      "see the model card for its track record") if fc is not None else None
-    for ev in st.evidence:
-        cite(ev.source, f"{ev.name}", ev.as_of)
+    for said in st.evidence:
+        cite(said.source, said.name, said.as_of)
     headline = Headline(
         st.status, detail, fc["as_of"] if fc is not None else when, probs,
         _window(curve, elapsed or 0.0, fc["as_of"]) if fc is not None else None,
@@ -295,7 +295,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
 
     # source material
     features = json.loads(fc["features"]) if fc is not None and fc["features"] else {}
-    source_material = []
+    source_material: list[dict[str, Any]] = []
     for w in fr.source_works:
         n = cite("catalogue", f"MAL source works via {w.source}", w.as_of)
         source_material.append({
@@ -322,11 +322,17 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
           "as_of": w.as_of} for w in fr.source_works if w.link != "related title"],
         series_eps or None, adapted_claim)
     if left.work is not None:
+        if through:  # the articles that say how far the anime adapted
+            art = conn.execute("SELECT id, title, published, url FROM article WHERE id = ?",
+                               (best.article,)).fetchone()
+            left_src = cite("article", art[1] or f"article {art[0][:8]}", art[2], art[0],
+                            _safe_url(art[3])) if art else 0
+        else:
+            left_src = model_src if left.estimate and model_src else (
+                source_material[0]["source"] if source_material else 0)
         source_material.append({
             "source_left": True, "sentence": left.sentence, "estimate": left.estimate,
-            "left_low": left.left_low, "left_high": left.left_high,
-            "source": model_src if left.estimate and model_src else
-            (source_material[0]["source"] if source_material else 0),
+            "left_low": left.left_low, "left_high": left.left_high, "source": left_src,
         })
     factors = json.loads(fc["factors"]) if fc is not None else []
     for f in factors:
@@ -365,16 +371,6 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
             "SELECT id, title, published FROM article")}
         rec = reconcile(conn, mal_id, claims, urls)
         for g in rec.groups:
-            if g.field == "adapted_through" and g.best_value is not None:
-                said = [ev for ev in g.evidence if ev.source == "article"]
-                first = said[0]
-                title, pub = published.get(first.source_id, (None, None))
-                source_material.append({
-                    "articles_say": f"{len(said)} article(s) say the anime adapted the source"
-                                    f" through {g.qualifier or 'volume'} {g.best_value}",
-                    "source": cite("article", title or f"article {first.source_id[:8]}", pub,
-                                   first.source_id, _safe_url(first.url)),
-                })
             if g.status not in ("conflicts", "different things", "changed over time"):
                 continue
             sides = []
