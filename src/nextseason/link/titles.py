@@ -79,8 +79,9 @@ _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _ZOKU_HEN = re.compile(r"^zoku[\s-]?hen$", re.I)
 # Side works: a word at the end of the base or subtitle ("... Specials", "... Mini Anime",
-# "... Recap") or anywhere but the start ("Sword Art Online: Chibi ...", "Douluo Dalu Juchang
-# Ban: ..."); a title that starts with one ("Chibi Maruko-chan", "Special A") is a main title.
+# "... Recap") or anywhere but the start of the title ("Sword Art Online: Chibi ...",
+# "Douluo Dalu Juchang Ban: ..."); a title that starts with one ("Chibi Maruko-chan",
+# "Special A") is a main title.
 _SIDE_END = re.compile(
     r"\b(?:recaps?|specials?|mini(?:\s+anime)?|pv|cm|omake|digest|picture\s+drama"
     r"|s[oō]u?sh[uū]+[\s-]?hen|fan\s?wai(?:\s?pian)?)\W*$",
@@ -136,11 +137,8 @@ def roman_to_int(token: str) -> int | None:
 def is_side_title(title: str) -> bool:
     """Does ``title`` name a recap, special, mini / chibi series, PV or another side work?"""
     p = parse_title(title)
-    for part in (p.base, p.subtitle):
-        if not part:
-            continue
-        m = _SIDE_ANY.search(part)
-        if _SIDE_END.search(part) or (m and m.start() > 0):
+    for part, first in ((p.base, 1), (p.subtitle, 0)):
+        if part and (_SIDE_END.search(part) or _SIDE_ANY.search(part, first)):
             return True
     return False
 
