@@ -101,3 +101,60 @@ def test_seeds_ingest_and_show_their_conflicts(real_db: Path, tmp_path: Path) ->
     assert groups[("source_volume_count", None)]["best_value"] == 5
     assert groups[("source_start", None)]["status"] == "different things"
     assert groups[("predicted_window", None)]["status"] == "outlook"
+
+
+UPCOMING = Path(__file__).resolve().parent / "fixtures" / "upcoming_continuations.csv"
+
+
+def _series_prequel(conn, mal_id: int) -> int | None:
+    """The first TV/ONA entry up ``mal_id``'s chain in ``sequel_link``."""
+    seen = {mal_id}
+    row = conn.execute("SELECT prequel_id FROM sequel_link WHERE sequel_id = ?",
+                       (mal_id,)).fetchone()
+    while row is not None and row[0] not in seen:
+        node = row[0]
+        kind = conn.execute("SELECT type FROM anime WHERE mal_id = ?", (node,)).fetchone()
+        if kind is not None and kind[0] in ("TV", "ONA"):
+            return int(node)
+        seen.add(node)
+        row = conn.execute("SELECT prequel_id FROM sequel_link WHERE sequel_id = ?",
+                           (node,)).fetchone()
+    return None
+
+
+@pytest.mark.parametrize(("sequel", "prequel"), [
+    (59193, 55888),  # Mushoku Tensei III (undated) -> II Part 2
+    (60564, 59145),  # Ranma ½ (2024) 2nd Season -> Ranma ½ (2024), not the 1989 series
+    (59708, 51180),  # Classroom of the Elite 4th Season -> 3rd Season
+    (54687, 34566),  # Boruto Part 2 -> Boruto
+    (55772, 40059),  # Golden Kamuy: Saishuushou -> 3rd Season (the 4th is not catalogued)
+    (59226, 33506),  # Ao no Exorcist: Yosuga-hen -> Kyoto Fujouou-hen
+    (58877, 38731),  # Diamond no Ace: Act II (Zoku-hen) -> Act II
+])
+def test_announced_continuations_are_linked(conn, sequel: int, prequel: int) -> None:
+    assert _series_prequel(conn, sequel) == prequel
+
+
+@pytest.mark.parametrize("mal_id", [
+    60480,  # Minute! Kaijuu 8-gou (mini anime)
+    59816,  # Douluo Dalu Juchang Ban (theatrical cut)
+    59342,  # Jigoku Sensei Nube (2025), a remake
+])
+def test_side_works_and_remakes_are_not_continuations(conn, mal_id: int) -> None:
+    assert _series_prequel(conn, mal_id) is None
+
+
+def test_upcoming_continuations_meet_the_targets(conn) -> None:
+    """The hand-checked list of the 2025 snapshot's airing / announced TV/ONA entries
+    (benchmarks/bench_linker_upcoming.py prints the misses)."""
+    import csv
+
+    with UPCOMING.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) > 300
+    predicted = {int(r["mal_id"]): _series_prequel(conn, int(r["mal_id"])) for r in rows}
+    expected = {int(r["mal_id"]): int(r["expected_prequel_mal_id"])
+                for r in rows if r["expected_prequel_mal_id"]}
+    correct = sum(1 for m, p in expected.items() if predicted[m] == p)
+    n_pred = sum(1 for p in predicted.values() if p is not None)
+    assert correct / n_pred >= 0.95 and correct / len(expected) >= 0.90

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nextseason.link.titles import parse_title, roman_to_int
+from nextseason.link.titles import is_side_title, parse_title, roman_to_int
 
 # title, base_norm, season, part, marker
 CASES = [
@@ -56,6 +56,15 @@ CASES = [
     ("Baki", "baki", None, None, None),
     ("Hunter x Hunter (2011)", "hunter x hunter", None, None, "remake"),
     ("Kemurikusa (TV)", "kemurikusa", None, None, None),
+    # Continuations announced in the 2025 snapshot (issue 8)
+    ("Mushoku Tensei III: Isekai Ittara Honki Dasu", "mushoku tensei", 3, None, "season"),
+    ("Golden Kamuy: Saishuushou", "golden kamuy", None, None, "final"),
+    ("Boruto: Naruto Next Generations Part 2", "boruto", None, 2, "part"),
+    ("Diamond no Ace: Act II (Zoku-hen)", "diamond no ace", 2, None, "season"),
+    ("Tensui no Sakuna-hime (Zoku-hen)", "tensui no sakuna hime", None, None, "zoku"),
+    ("Natsume Yuujinchou Zoku-hen", "natsume yujincho", None, None, "zoku"),
+    ("Ranma ½ (2024) 2nd Season", "ranma 1 2", 2, None, "season"),
+    ("Boukyaku Battery (TV) 2nd Season", "bokyaku battery", 2, None, "season"),
     ("Bakusou Kyoudai Let&#039;s & Go WGP", "bakuso kyodai lets and go wgp", None, None, None),
 ]
 
@@ -103,3 +112,39 @@ def test_same_show_in_romaji_and_english_share_a_base() -> None:
 def test_roman_to_int() -> None:
     assert [roman_to_int(t) for t in ("II", "iv", "IX", "XIV", "ABC", "")] == [
         2, 4, 9, 14, None, None]
+
+
+def test_zoku_hen_continues_the_same_number_and_a_bracketed_year_names_the_edition() -> None:
+    p = parse_title("Diamond no Ace: Act II (Zoku-hen)")
+    assert p.same_number and p.is_continuation
+    assert not parse_title("Diamond no Ace: Act II").same_number
+    assert not parse_title("Zoku Natsume Yuujinchou").same_number  # "Zoku X" is a new season
+    assert parse_title("Ranma ½ (2024) 2nd Season").edition == "2024"
+    assert parse_title("Ranma ½ (2024)").marker == "remake"
+    assert parse_title("Boukyaku Battery (TV) 2nd Season").edition is None
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Zhen Hun Jie Recaps", True),
+        ("Ponkotsu Quest Specials", True),
+        ("Hyakushou Kizoku 2nd Season Specials", True),
+        ("Nihon e Youkoso Elf-san Mini Anime", True),
+        ("Machikado Mazoku Mini", True),
+        ("Tamagotchi Short Anime 2nd Season", True),
+        ("Kemono Friends PV", True),
+        ("Sword Art Online: Chibi Theater", True),
+        ("Cang Yuan Tu: Dongning Fu Fanwai Pian", True),
+        ("Douluo Dalu Juchang Ban: Jiandao Chenxin", True),
+        # main titles that merely contain such a word
+        ("Chibi Maruko-chan", False),
+        ("Special A", False),
+        ("Active Raid: Special Public Security Fifth Division", False),
+        ("Tono to Issho: Ippunkan Gekijou", False),
+        ("Minute! Kaijuu 8-gou", False),
+        ("Sousou no Frieren 2nd Season", False),
+    ],
+)
+def test_is_side_title(title: str, expected: bool) -> None:
+    assert is_side_title(title) is expected

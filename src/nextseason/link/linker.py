@@ -7,8 +7,10 @@
 
 Conflicts are resolved by trust: each sequel keeps one direct prequel, from the most trusted
 source that offers one; an edge that would close a cycle is dropped; derived edges (rule,
-tvdb, title) need the sequel to start after its prequel. :func:`link_catalogue` writes the
-result to ``sequel_link`` and the franchises to ``franchise`` in one transaction.
+tvdb, title) need the sequel to start after its prequel, where an entry that has not finished
+airing and has no start date starts after every dated one (:attr:`Entry.order`).
+:func:`link_catalogue` writes the result to ``sequel_link`` and the franchises to
+``franchise`` in one transaction.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def resolve(candidates: Iterable[Candidate], entries: dict[int, Entry]) -> list[
         if not _starts_before(entries, p, s, lenient=best.method == "relation"):
             continue
         # Among equally trusted prequels, the most recent one is the direct prequel.
-        start = entries[p].start if p in entries else ""
+        start = entries[p].order if p in entries else ""
         merged.append((best.trust, start or "", p, s, cs))
     merged.sort(key=lambda m: (m[0], _neg(m[1]), m[2], m[3]))
     prequel_of: dict[int, int] = {}
@@ -103,11 +105,13 @@ def _neg(start: str) -> str:
 
 def _starts_before(entries: dict[int, Entry], p: int, s: int, *, lenient: bool) -> bool:
     """Does ``p`` start before ``s``? ``lenient`` (typed relations) accepts unknown dates
-    and the same start, not a prequel that starts later."""
+    and the same start, not a prequel that starts later. An undated entry that has not
+    finished airing starts after every dated entry."""
     a, b = entries.get(p), entries.get(s)
-    if a is None or b is None or not a.start or not b.start:
+    x, y = (a.order if a else None), (b.order if b else None)
+    if not x or not y:
         return lenient
-    return a.start <= b.start if lenient else a.start < b.start
+    return x <= y if lenient else x < y
 
 
 def predict_sequel_edges(
@@ -130,7 +134,7 @@ def predict_sequel_edges(
     if snapshots is None or snapshots:
         candidates += relation_candidates(conn, snapshots)
     if use_rules:
-        candidates += rule_candidates(conn)
+        candidates += rule_candidates(conn, entries)
     if use_tvdb:
         candidates += tvdb_candidates(conn, entries)
     if use_titles:

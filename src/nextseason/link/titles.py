@@ -12,9 +12,17 @@ What counts as a marker (trailing, case-insensitive, repeated: "Season 3 Part 2"
   "Act II", roman numerals "II".."XV", a bare number 2..30 ("Yami Shibai 5"),
   "Ni"/"San"/"Shi"/"Roku" after a longer title ("Natsume Yuujinchou Shi"), "R2";
 - part: "Part 2", "2nd Part", "Cour 2", "2nd Cour", "Zenpen"/"Kouhen";
-- continuation without a number: "Final Season", "The Final", "Kanketsu-hen", "Zoku ..."
-  (prefix or trailing token), "Kan" (trailing token);
-- a remake's year in brackets, "(2011)", sets ``marker="remake"`` (not a sequel marker).
+- continuation without a number: "Final Season", "The Final", "Saishuushou" (final chapter),
+  "Kanketsu-hen", "Zoku ..." (prefix or trailing token), "Zoku-hen", "Kan" (trailing token);
+- "Zoku-hen" (trailing or in brackets: "Diamond no Ace: Act II (Zoku-hen)") also sets
+  ``same_number``: the entry continues the entry with the same season number;
+- a remake's year in brackets, "(2011)", sets ``marker="remake"`` (not a sequel marker); a year
+  in brackets before a marker ("Ranma ½ (2024) 2nd Season") is kept as ``edition``, and the
+  sequel then belongs to that edition only.
+
+:func:`is_side_title` spots titles of recaps, specials, mini / chibi series, PVs and other
+side works ("Recap", "Specials", "Mini Anime", "Chibi", "PV", "Fanwai", ...), which the
+linker never takes for a season of the main series.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from functools import lru_cache
 
 from ..search.normalize import normalize
 
-__all__ = ["TitleParts", "parse_title", "roman_to_int", "SEQUEL_MARKERS"]
+__all__ = ["TitleParts", "parse_title", "roman_to_int", "is_side_title", "SEQUEL_MARKERS"]
 
 #: Markers that say "this entry continues an earlier one".
 SEQUEL_MARKERS = frozenset({"season", "part", "number", "final", "zoku", "kanketsu"})
@@ -53,6 +61,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("part", re.compile(_SEP + r"(zenpen|kouhen|kouhan|zenhan)$", re.I)),
     ("final", re.compile(_SEP + r"(?:the\s+)?final(?:\s+(?:season|stage|chapter|series))?$",
                          re.I)),
+    ("final", re.compile(_SEP + r"saish[uū]+[\s-]?(?:sh[oō]u?|ki|hen)$", re.I)),
+    ("zoku", re.compile(_SEP + r"(zoku)[\s-]?hen$", re.I)),
     ("kanketsu", re.compile(_SEP + r"kanketsu[\s-]?hen$", re.I)),
     ("season", re.compile(_SEP + _ORD + r"\s+(?:season|stage|series|semester)$", re.I)),
     ("season", re.compile(_SEP + r"(?:the\s+)?" + _NUM + r"\s+(?:season|stage|series)$", re.I)),
@@ -67,6 +77,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _PREFIX = re.compile(r"^(zoku)[\s.:-]+(?=\S)", re.I)
 _BRACKET = re.compile(r"\s*[(\[]([^()\[\]]*)[)\]]$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_ZOKU_HEN = re.compile(r"^zoku[\s-]?hen$", re.I)
+# Side works: a word at the end of the base or subtitle ("... Specials", "... Mini Anime",
+# "... Recap") or anywhere but the start of the title ("Sword Art Online: Chibi ...",
+# "Douluo Dalu Juchang Ban: ..."); a title that starts with one ("Chibi Maruko-chan",
+# "Special A") is a main title.
+_SIDE_END = re.compile(
+    r"\b(?:recaps?|specials?|mini(?:\s+anime)?|pv|cm|omake|digest|picture\s+drama"
+    r"|s[oō]u?sh[uū]+[\s-]?hen|fan\s?wai(?:\s?pian)?)\W*$",
+    re.I,
+)
+_SIDE_ANY = re.compile(
+    r"\b(?:recaps?|chibi|petit|puchi|mini\s+anime|short\s+anim(?:e|ation)|pv|movie"
+    r"|gekij[oō]u?ban|fan\s?wai|wai\s?zhuan|tebie\s?ban|juchang\s?ban|xiao\s?juchang)\b",
+    re.I,
+)
 _SUBTITLE = re.compile(r":\s+|\s+[-–~]\s+|\s*[~～]\s*|\?\s+(?=\w)")
 
 
@@ -80,6 +105,10 @@ class TitleParts:
     part: int | None = None
     subtitle: str | None = None
     marker: str | None = None
+    #: "Zoku-hen": continues the entry with the same season number.
+    same_number: bool = False
+    #: A year in brackets before the marker: "Ranma ½ (2024) 2nd Season" -> "2024".
+    edition: str | None = None
 
     @property
     def is_continuation(self) -> bool:
@@ -103,6 +132,15 @@ def roman_to_int(token: str) -> int | None:
         v = _ROMAN[c]
         total += -v if i + 1 < len(t) and _ROMAN[t[i + 1]] > v else v
     return total if 0 < total < 40 else None
+
+
+def is_side_title(title: str) -> bool:
+    """Does ``title`` name a recap, special, mini / chibi series, PV or another side work?"""
+    p = parse_title(title)
+    for part, first in ((p.base, 1), (p.subtitle, 0)):
+        if part and (_SIDE_END.search(part) or _SIDE_ANY.search(part, first)):
+            return True
+    return False
 
 
 def _number(token: str) -> int | None:
@@ -180,16 +218,32 @@ def _strip_markers(text: str, found: _Found) -> str:
 def parse_title(title: str) -> TitleParts:
     """Split ``title`` into base title, season / part numbers, subtitle and marker kind."""
     text = _clean(title)
-    remake = False
+    remake = same_number = False
+    edition: str | None = None
+    found = _Found()
     m = _BRACKET.search(text)
     if m and m.start() > 0:
-        remake = bool(_YEAR.match(m.group(1).strip()))
+        inner = m.group(1).strip()
+        remake = bool(_YEAR.match(inner))
+        same_number = bool(_ZOKU_HEN.match(inner))
         text = text[: m.start()].strip()
     zoku = _PREFIX.match(text)
     if zoku:
         text = text[zoku.end():]
-    found = _Found()
+    before = len(found.kinds)
     text = _strip_markers(text, found)
+    if len(found.kinds) > before:
+        # "Ranma ½ (2024) 2nd Season", "Boukyaku Battery (TV) 2nd Season": a bracket before
+        # the marker qualifies the base; a year names the edition the sequel continues.
+        m = _BRACKET.search(text)
+        if m and m.start() > 0:
+            inner = m.group(1).strip()
+            edition = inner if _YEAR.match(inner) else None
+            text = text[: m.start()].strip()
+    if "zoku" in found.kinds[before:] and re.search(r"hen$", title.strip(" )]"), re.I):
+        same_number = True
+    elif same_number:
+        found.kinds.append("zoku")
     subtitle: str | None = None
     sm = _SUBTITLE.search(text)
     if sm and sm.start() > 0 and len(normalize(text[: sm.start()])) >= 2:
@@ -199,4 +253,5 @@ def parse_title(title: str) -> TitleParts:
         found.kinds.append("zoku")
     marker = found.marker or ("remake" if remake else None)
     base = text.strip(" :-–~,")
-    return TitleParts(base, normalize(base), found.season, found.part, subtitle, marker)
+    return TitleParts(base, normalize(base), found.season, found.part, subtitle, marker,
+                      same_number, edition)
