@@ -295,3 +295,16 @@ def test_rules_chain_past_entries_missing_from_the_catalogue(
         " VALUES (131, ?, ?, '1-12', ?, 4)", [("13-24", 999, 1), ("25-36", 132, 2)],
     )
     assert _prequel_of(upcoming, use_titles=False)[132] == (131, "rule")
+
+
+def test_a_recap_listed_as_prequel_does_not_cut_the_first_season_off(
+        conn: sqlite3.Connection) -> None:
+    # The 2nd season lists both the first season and a recap special (that aired between
+    # them) as its prequels, with equal trust: the TV season wins, so season 1 keeps its
+    # sequel.
+    conn.executemany(
+        "INSERT INTO relation (from_id, to_id, to_type, kind, snapshot_id)"
+        " VALUES (?, ?, 'anime', ?, 2)", [(2, 1, "Prequel"), (1, 2, "Sequel")])
+    edges = _edges(conn)
+    assert edges.get((1, 2)) == "relation"
+    assert (3, 2) not in edges

@@ -85,7 +85,7 @@ def resolve(candidates: Iterable[Candidate], entries: dict[int, Entry]) -> list[
         # Among equally trusted prequels, the most recent one is the direct prequel.
         start = entries[p].order if p in entries else ""
         merged.append((best.trust, start or "", p, s, cs))
-    merged.sort(key=lambda m: (m[0], _neg(m[1]), m[2], m[3]))
+    merged.sort(key=lambda m: (m[0], _detour(entries, m[2], m[3]), _neg(m[1]), m[2], m[3]))
     prequel_of: dict[int, int] = {}
     out: list[SequelEdge] = []
     for _, _, p, s, cs in merged:
@@ -96,6 +96,14 @@ def resolve(candidates: Iterable[Candidate], entries: dict[int, Entry]) -> list[
         out.append(SequelEdge(p, s, cs[0].method, evidence))
     out.sort(key=lambda e: (e.prequel_id, e.sequel_id))
     return out
+
+
+def _detour(entries: dict[int, Entry], p: int, s: int) -> int:
+    """1 when a TV/ONA season would get a recap or special as its direct prequel (MAL
+    lists "2nd Season: Hero Note" as the second season's prequel, which would cut the first
+    season off its own sequel): an equally trusted TV/ONA prequel wins over it."""
+    a, b = entries.get(p), entries.get(s)
+    return int(a is not None and b is not None and b.is_series and not a.is_series)
 
 
 def _neg(start: str) -> str:

@@ -155,9 +155,14 @@ def resolve_anime(conn: sqlite3.Connection, query: str, *, index: Any = None) ->
             lead is None or fr[h.mal_id]["franchise_id"] != lead)]
         if rivals and rivals[0].members * _PREFIX_LEAD > top[0].members:
             raise _not_found(conn, q, hits)
-        # the first words of a franchise's titles name the franchise: its main TV series
-        main = _main_series(conn, lead)
-        if main is not None:
-            return main
+        # the first words of several titles of one franchise: the earliest TV series among
+        # them that is followed about as much as the most followed ("Attack" → season 1,
+        # "Boruto" → Boruto, not the Naruto it continues)
+        own = [h for h in top if h.mal_id in fr and fr[h.mal_id]["franchise_id"] == lead
+               and h.type in ("TV", "ONA")]
+        if own:
+            most = max(h.members for h in own)
+            big = [h for h in own if h.members * 3 >= most]
+            return min(big, key=lambda h: (h.type != "TV", h.year or 9999, h.mal_id)).mal_id
         top = top[:1]
     return _choose(conn, [h.mal_id for h in top])
