@@ -222,11 +222,24 @@ def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,
     if not new_seasons:
         return None, seasons[1]
     s = new_seasons[0]
-    mal = next((r[2] for r in later if r[1] == s and r[2] is not None), None)
-    named = f" (MyAnimeList id {mal}, missing from the catalogue)" if mal else ""
-    says = (f"a TVDB season {s} of this series is listed{named}; title and date unknown")
+    span = (f"a TVDB season {s} of this series is listed" if len(new_seasons) == 1 else
+            f"TVDB seasons {s}–{new_seasons[-1]} of this series are listed")
+    mals = sorted({r[2] for r in later if r[1] in new_seasons and r[2] is not None})
+    ids_row = conn.execute("SELECT max(s.as_of) FROM snapshot s WHERE s.id IN"
+                           " (SELECT DISTINCT snapshot_id FROM crosswalk)").fetchone()
+    ids_date = ids_row[0] if ids_row and ids_row[0] else snap[1]
+    if mals:
+        ids = ", ".join(str(m) for m in mals[:4]) + (", …" if len(mals) > 4 else "")
+        # the 2024 ID list already named these: announced or aired by then, so they may
+        # have aired since although the catalogue subset lacks them
+        says = (f"{span} that the catalogue lacks (MyAnimeList id{'s' if len(mals) > 1 else ''}"
+                f" {ids}, already in the ID list of {nice_date(ids_date)}, so"
+                f" {'they' if len(mals) > 1 else 'it'} may have aired since); title and date"
+                " unknown")
+    else:
+        says = f"{span}; title and date unknown"
     return Evidence("crosswalk", SOURCE_NAMES["crosswalk"], seasons[1], says, None, None,
-                    None), seasons[1]
+                    s), seasons[1]
 
 
 def _rule_later(conn: sqlite3.Connection, latest: int, today: str

@@ -110,8 +110,7 @@ def match_confidence(query_key: str, alias_key: str, match: MatchKind) -> float:
         return 1.0
     q, a = compact(query_key), compact(alias_key)
     if match == "prefix":
-        whole_words = alias_key.startswith(query_key) and (
-            len(alias_key) == len(query_key) or alias_key[len(query_key)] == " ")
+        whole_words = a.startswith(q) and _ends_a_word(alias_key, len(q))
         long_enough = " " in query_key or len(q) >= 4
         return 0.9 if whole_words and long_enough else 0.6
     # "devil is a part timer" for "the devil is a part timer": the article is not a typo
@@ -122,6 +121,18 @@ def match_confidence(query_key: str, alias_key: str, match: MatchKind) -> float:
     if edits <= len(q) // 8:
         return 0.9
     return round(min(0.8, fuzz.ratio(q, a) / 100 * 0.8), 3)
+
+
+def _ends_a_word(key: str, n: int) -> bool:
+    """Do the first ``n`` non-space characters of ``key`` end at a word boundary?
+    ("dan da dan season 2", 8 → yes: "dandadan" is whole words of it.)"""
+    seen = 0
+    for i, ch in enumerate(key):
+        if ch != " ":
+            seen += 1
+            if seen == n:
+                return i + 1 == len(key) or key[i + 1] == " "
+    return False
 
 
 @dataclass(frozen=True, slots=True)
