@@ -52,3 +52,13 @@ def test_undated_continuation_is_last_and_earliest_sequel_is_next() -> None:
 def test_cycle_does_not_loop() -> None:
     got = number_installments({1: {2}, 2: {1}}, {1: TV, 2: TV}, {1: "2020", 2: "2021"})
     assert set(got) == {1, 2} and all(i.installment <= 2 for i in got.values())
+
+
+def test_a_continuation_linked_to_an_earlier_season_continues_the_series_at_its_end() -> None:
+    # "Zoku-hen" is linked from season 1, but seasons 2 and 3 came since
+    seq = {1: {2, 9}, 2: {3}}
+    types = {1: TV, 2: TV, 3: TV, 9: TV}
+    starts = {1: "2021-04-11", 2: "2023-01-07", 3: "2023-10-04", 9: None}
+    got = number_installments(seq, types, starts)
+    assert got[3].next == 9 and got[9].previous == 3 and got[9].season == 4
+    assert got[1].next == 2

@@ -157,3 +157,26 @@ def test_a_film_belongs_to_the_series_it_follows(db: sqlite3.Connection) -> None
     link(db, 2, 3)
     st = series_status(db, 2, TODAY)
     assert st.series == [1, 3] and st.status == "announced"
+
+
+def test_a_continuation_of_unknown_format_is_announced(db: sqlite3.Connection) -> None:
+    add(db, 1, "Abyss", start="2017-07-07")
+    add(db, 2, "Abyss: Golden City", start="2022-07-06")
+    add(db, 3, "Abyss: Golden City (Zoku-hen)", start=None, status="not_yet_aired", type_="")
+    link(db, 1, 2)
+    link(db, 1, 3)  # linked from season 1 although season 2 came since
+    st = series_status(db, 1, TODAY)
+    assert st.status == "announced" and st.next == 3 and st.latest == 2
+    assert st.evidence[0].says.endswith("no date, format not yet known")
+
+
+def test_rules_that_number_the_whole_series_from_its_first_season(
+        db: sqlite3.Connection) -> None:
+    add(db, 1, "Hero", start="2016-04-03")
+    add(db, 2, "Hero 2nd Season", start="2017-04-01")
+    link(db, 1, 2)
+    db.executemany("INSERT INTO sequel_rule (from_mal_id, from_eps, to_mal_id, to_eps, line,"
+                   " snapshot_id) VALUES (1, ?, ?, '1-12', ?, ?)",
+                   [("14-38", 2, 1, RULES), ("39-50", 777, 2, RULES)])
+    st = series_status(db, 1, TODAY)
+    assert st.status == "announced" and "777" in st.evidence[0].says

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .franchise import find_franchises, write_franchises
 from .sources import (
     METHODS,
+    recap_ids,
     Candidate,
     Entry,
     load_entries,
@@ -70,8 +71,12 @@ def _creates_cycle(prequel_of: dict[int, int], prequel: int, sequel: int) -> boo
     return False
 
 
-def resolve(candidates: Iterable[Candidate], entries: dict[int, Entry]) -> list[SequelEdge]:
-    """Choose one direct prequel per sequel, most trusted source first, without cycles."""
+def resolve(candidates: Iterable[Candidate], entries: dict[int, Entry],
+            recaps: frozenset[int] = frozenset()) -> list[SequelEdge]:
+    """Choose one direct prequel per sequel, most trusted source first, without cycles.
+
+    ``recaps`` are entries a snapshot lists as a summary of another (recap films and
+    specials): among equally trusted prequels they come last."""
     by_pair: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
     for c in candidates:
         if c.prequel_id != c.sequel_id:
@@ -85,7 +90,8 @@ def resolve(candidates: Iterable[Candidate], entries: dict[int, Entry]) -> list[
         # Among equally trusted prequels, the most recent one is the direct prequel.
         start = entries[p].order if p in entries else ""
         merged.append((best.trust, start or "", p, s, cs))
-    merged.sort(key=lambda m: (m[0], _detour(entries, m[2], m[3]), _neg(m[1]), m[2], m[3]))
+    merged.sort(key=lambda m: (m[0], _detour(entries, m[2], m[3], recaps), _neg(m[1]), m[2],
+                               m[3]))
     prequel_of: dict[int, int] = {}
     out: list[SequelEdge] = []
     for _, _, p, s, cs in merged:
@@ -98,12 +104,14 @@ def resolve(candidates: Iterable[Candidate], entries: dict[int, Entry]) -> list[
     return out
 
 
-def _detour(entries: dict[int, Entry], p: int, s: int) -> int:
+def _detour(entries: dict[int, Entry], p: int, s: int, recaps: frozenset[int]) -> int:
     """1 when a TV/ONA season would get a recap or special as its direct prequel (MAL
     lists "2nd Season: Hero Note" as the second season's prequel, which would cut the first
-    season off its own sequel): an equally trusted TV/ONA prequel wins over it."""
+    season off its own sequel), or when the prequel is a recap of another entry (a summary
+    film that MAL lists before the next film): an equally trusted prequel wins over it."""
     a, b = entries.get(p), entries.get(s)
-    return int(a is not None and b is not None and b.is_series and not a.is_series)
+    return int(p in recaps or (a is not None and b is not None and b.is_series
+                               and not a.is_series))
 
 
 def _neg(start: str) -> str:
@@ -147,7 +155,7 @@ def predict_sequel_edges(
         candidates += tvdb_candidates(conn, entries)
     if use_titles:
         candidates += title_candidates(conn, entries)
-    return resolve(candidates, entries)
+    return resolve(candidates, entries, recap_ids(conn))
 
 
 def link_catalogue(conn: sqlite3.Connection) -> LinkStats:

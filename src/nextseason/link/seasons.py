@@ -93,13 +93,27 @@ def number_installments(
         return (not s, s or "", m)
 
     nxt: dict[int, int] = {}
+    reach: dict[int, list[int]] = {}
     for mal_id in series_ids:
         ahead = [m for m in _forward(sequels, mal_id) if types.get(m) in SERIES_TYPES]
+        reach[mal_id] = ahead
         if ahead:
             nxt[mal_id] = min(ahead, key=when)
     prev: dict[int, int] = {}
     for a, b in sorted(nxt.items(), key=lambda ab: when(ab[0])):
         prev.setdefault(b, a)  # two prequels point here: the earlier one wins
+    # A continuation linked to an earlier season than the latest ("Zoku-hen" after season
+    # 1 while seasons 2 and 3 exist) is nobody's next: it continues the series at its end.
+    for orphan in sorted((m for m in series_ids if m not in prev), key=when):
+        roots = [m for m in series_ids if orphan in reach[m]]
+        if not roots:
+            continue
+        last, seen = roots[0], {roots[0]}
+        while last in nxt and nxt[last] not in seen and nxt[last] != orphan:
+            last = nxt[last]
+            seen.add(last)
+        if last != orphan and last not in nxt and when(last) <= when(orphan):
+            nxt[last], prev[orphan] = orphan, last
     out: dict[int, Installment] = {}
     titles = titles or {}
     for mal_id in series_ids:

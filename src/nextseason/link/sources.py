@@ -21,6 +21,7 @@ __all__ = [
     "Candidate",
     "Entry",
     "load_entries",
+    "recap_ids",
     "relation_candidates",
     "rule_candidates",
     "tvdb_candidates",
@@ -68,7 +69,10 @@ class Entry:
 
     @property
     def is_series(self) -> bool:
-        return self.type in SERIES_TYPES
+        """TV or ONA — or an announced entry whose format MAL does not list yet
+        ("Made in Abyss: Retsujitsu no Ougonkyou (Zoku-hen)")."""
+        return self.type in SERIES_TYPES or (
+            self.type in (None, "", "Unknown") and self.status == "not_yet_aired")
 
     @property
     def order(self) -> str | None:
@@ -122,6 +126,13 @@ def load_entries(conn: sqlite3.Connection) -> dict[int, Entry]:
         if e.title not in e.titles:
             e.titles.insert(0, e.title)
     return entries
+
+
+def recap_ids(conn: sqlite3.Connection) -> frozenset[int]:
+    """Entries some snapshot lists as a summary (recap) of another entry."""
+    return frozenset(int(r[0]) for r in conn.execute(
+        "SELECT to_id FROM relation WHERE kind = 'Summary' AND to_type = 'anime'"
+        " UNION SELECT from_id FROM relation WHERE kind = 'Full story' AND to_type = 'anime'"))
 
 
 def relation_candidates(conn: sqlite3.Connection, snapshots: Sequence[str] | None
@@ -205,10 +216,15 @@ def tvdb_candidates(conn: sqlite3.Connection, entries: dict[int, Entry]) -> list
 
 
 def _parses(entry: Entry) -> list[TitleParts]:
+    """One parse per base title; where several titles share a base, one that marks a
+    continuation wins ("... (Zoku-hen)" over an English "... (Sequel)")."""
     seen: dict[str, TitleParts] = {}
     for t in entry.titles:
         p = parse_title(t)
-        if len(p.base_norm) >= 3 and p.base_norm not in seen:
+        if len(p.base_norm) < 3:
+            continue
+        if p.base_norm not in seen or (seen[p.base_norm].marker is None
+                                       and p.marker is not None):
             seen[p.base_norm] = p
     return list(seen.values())
 

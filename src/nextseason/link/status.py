@@ -94,6 +94,9 @@ def _newest(conn: sqlite3.Connection, kind: str, today: str) -> tuple[int, str] 
     return (int(row[0]), str(row[1])) if row else None
 
 
+_SERIES_OR_UNKNOWN = frozenset({"TV", "ONA", None, "", "Unknown"})
+
+
 @dataclass
 class _Entry:
     mal_id: int
@@ -242,19 +245,44 @@ def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,
                     s), seasons[1]
 
 
-def _rule_later(conn: sqlite3.Connection, latest: int, today: str
+def _first_ep(eps: str) -> int:
+    head = eps.split("-")[0].strip()
+    return int(head) if head.isdigit() else 0
+
+
+def _rule_later(conn: sqlite3.Connection, series: list[int], latest: int, today: str
                 ) -> tuple[Evidence | None, str | None]:
+    """A rule naming a continuation after ``latest`` that the catalogue lacks.
+
+    Rules from one id that number episodes on ("S1:139-159 -> 7th season", "S1:160-170 ->
+    final season") describe the whole series in order: the targets after ``latest`` (or
+    every target of a rule from ``latest`` itself) are its continuations."""
     snap = _newest(conn, "rules", today)
     if snap is None:
         return None, None
-    row = conn.execute(
-        "SELECT to_mal_id, line FROM sequel_rule WHERE from_mal_id = ? AND to_mal_id != ?"
-        " AND snapshot_id = ? AND to_mal_id NOT IN (SELECT mal_id FROM anime)"
-        " ORDER BY line LIMIT 1", (latest, latest, snap[0])).fetchone()
-    if row is None:
+    marks = ",".join("?" * len(series))
+    rows = conn.execute(
+        f"SELECT from_mal_id, from_eps, to_mal_id FROM sequel_rule WHERE snapshot_id = ?"
+        f" AND from_mal_id IN ({marks}) AND to_mal_id != from_mal_id",
+        [snap[0], *series]).fetchall()
+    known = {r[0] for r in conn.execute(
+        f"SELECT mal_id FROM anime WHERE mal_id IN ({','.join('?' * len(rows)) or 'NULL'})",
+        [r[2] for r in rows])}
+    chains: dict[int, list[tuple[int, int]]] = {}
+    for f, eps, to in rows:
+        chains.setdefault(f, []).append((_first_ep(eps), to))
+    missing: list[int] = []
+    for f, items in chains.items():
+        targets = [to for _, to in sorted(items)]
+        after = targets if f == latest else (
+            targets[targets.index(latest) + 1:] if latest in targets else [])
+        missing += [t for t in after if t not in known and t not in missing]
+    if not missing:
         return None, snap[1]
-    says = (f"the sequel rules name a continuation (MyAnimeList id {row[0]}) that the"
-            " catalogue does not list; title and date unknown")
+    ids = ", ".join(str(m) for m in missing[:4])
+    says = (f"the sequel rules name {'a continuation' if len(missing) == 1 else 'continuations'}"
+            f" (MyAnimeList id{'s' if len(missing) > 1 else ''} {ids}) that the catalogue does"
+            " not list; title and date unknown")
     return Evidence("rules", SOURCE_NAMES["rules"], snap[1], says), snap[1]
 
 
@@ -277,8 +305,11 @@ def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
     for p, s in conn.execute(f"SELECT prequel_id, sequel_id FROM sequel_link WHERE"
                              f" prequel_id IN ({marks}) AND sequel_id IN ({marks})", ids + ids):
         sequels.setdefault(p, set()).add(s)
+    # an announced entry whose format MAL does not list yet counts as the next installment
+    kinds = {m: (e.type if e.type not in (None, "", "Unknown") or e.status != "not_yet_aired"
+                 else "TV") for m, e in members.items()}
     numbered = number_installments(
-        sequels, {m: e.type for m, e in members.items()},
+        sequels, kinds,
         {m: e.start for m, e in members.items()}, {m: e.titles for m, e in members.items()})
     series = _series_of(mal_id, members, numbered, sequels) if members else []
     cat_name, cat_date = SOURCE_NAMES["catalogue"], newest[1]
@@ -295,10 +326,22 @@ def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
              and (members[m].status != "not_yet_aired" or (members[m].start or "9") <= cat_date)]
     out.latest = aired[-1] if aired else None
     pending = [m for m in series if upcoming(members[m])]
+    if not pending and series:
+        # a continuation whose format is not announced yet (MAL lists it with no type)
+        seen, todo = set(series), [series[-1]]
+        while todo:
+            for nxt in sorted(sequels.get(todo.pop(), ())):
+                if nxt in seen or nxt not in members:
+                    continue
+                seen.add(nxt)
+                if members[nxt].type in _SERIES_OR_UNKNOWN:
+                    todo.append(nxt)
+                    if members[nxt].type not in SERIES_TYPES and upcoming(members[nxt]):
+                        pending.append(nxt)
     airing = [m for m in series if members[m].listed_now and members[m].status == "airing"]
     if pending:
         e = members[pending[0]]
-        inst = numbered[e.mal_id]
+        inst = numbered.get(e.mal_id)
         if not e.start:
             when = "no date"
         elif e.start < today[:len(e.start)]:
@@ -308,7 +351,9 @@ def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
         out.status, out.next = "announced", e.mal_id
         out.evidence.append(Evidence(
             "catalogue", cat_name, cat_date,
-            f"{e.title} is listed as not yet aired, {when}", e.mal_id, e.start, inst.season))
+            f"{e.title} is listed as not yet aired, {when}"
+            + ("" if e.type in SERIES_TYPES else ", format not yet known"), e.mal_id, e.start,
+            inst.season if inst else None))
     elif airing:
         e = members[airing[-1]]
         out.status = "airing"
@@ -319,7 +364,7 @@ def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
         cross, cross_date = _crosswalk_later(conn, series, today, numbered)
         if cross_date:
             checked.append((SOURCE_NAMES["crosswalk"], cross_date))
-        rule, rule_date = _rule_later(conn, out.latest or series[-1], today)
+        rule, rule_date = _rule_later(conn, series, out.latest or series[-1], today)
         if rule_date:
             checked.append((SOURCE_NAMES["rules"], rule_date))
         for ev in (rule, cross):
