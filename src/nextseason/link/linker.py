@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from .franchise import find_franchises, write_franchises
 from .sources import (
     METHODS,
-    recap_ids,
     Candidate,
     Entry,
     load_entries,
+    recap_ids,
     relation_candidates,
     rule_candidates,
     title_candidates,
