@@ -110,3 +110,13 @@ def test_confidence_levels() -> None:
     assert match_confidence("shingeki no kyojn", "shingeki no kyojin", "fuzzy") >= CONFIDENT
     assert match_confidence("chainsaw man", "chainsaw maid", "fuzzy") < CONFIDENT
     assert match_confidence("oshi no ko", "hoshi no koe", "fuzzy") < CONFIDENT
+
+
+def test_a_recap_alone_is_not_the_show(db: sqlite3.Connection) -> None:
+    db.execute("INSERT INTO anime (mal_id, title, type, start_date, first_snapshot,"
+               " last_snapshot, franchise_id) VALUES (900, 'Zombie Days Recap', 'TV Special',"
+               " '2023-09-10', 1, 1, NULL)")
+    db.execute("INSERT INTO title (mal_id, title, kind, lang, norm, snapshot_id) VALUES"
+               " (900, 'Zombie Days Recap', 'main', 'und', 'zombie days recap', 1)")
+    with pytest.raises(NotFoundError):
+        resolve_anime(db, "Zombie Days")  # the series is missing: say so, not its recap

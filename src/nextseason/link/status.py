@@ -282,7 +282,8 @@ def _rule_later(conn: sqlite3.Connection, series: list[int], latest: int, today:
     ids = ", ".join(str(m) for m in missing[:4])
     says = (f"the sequel rules name {'a continuation' if len(missing) == 1 else 'continuations'}"
             f" (MyAnimeList id{'s' if len(missing) > 1 else ''} {ids}) that the catalogue does"
-            " not list; title and date unknown")
+            " not list; title and date unknown (rules are written for seasons that air, so"
+            " it may have aired already)")
     return Evidence("rules", SOURCE_NAMES["rules"], snap[1], says), snap[1]
 
 

@@ -15,6 +15,7 @@ import sqlite3
 from typing import Any
 
 from ..errors import NotFoundError, QueryError
+from ..link.titles import is_side_title
 from .index import MAX_QUERY_CHARS
 
 __all__ = ["resolve_anime", "check_query", "catalogue_scope"]
@@ -164,5 +165,10 @@ def resolve_anime(conn: sqlite3.Connection, query: str, *, index: Any = None) ->
             most = max(h.members for h in own)
             big = [h for h in own if h.members * 3 >= most]
             return min(big, key=lambda h: (h.type != "TV", h.year or 9999, h.mal_id)).mal_id
-        top = top[:1]
+        films = [h for h in top if h.type == "Movie" and not is_side_title(h.title)]
+        if not films:
+            # only a recap, special or PV starts with these words: the series the user
+            # means is not in the catalogue
+            raise _not_found(conn, q, hits)
+        top = films[:1]
     return _choose(conn, [h.mal_id for h in top])
