@@ -165,3 +165,23 @@ def test_as_of_an_earlier_date(store: Path, tmp_path: Path, monkeypatch) -> None
     bad = runner.invoke(app, ["outlook", str(SHOW), "--as-of", "2021-02-30", "--db",
                               str(store)])
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_the_age_of_the_answer() -> None:
+    from nextseason.report.outlook import data_age
+
+    assert data_age("2025-03-24", "2026-11-30") == "catalogue as of 24 March 2025, 20 months ago"
+    assert data_age("2025-03-24", "2025-04-23") == "catalogue as of 24 March 2025, 30 days ago"
+    assert data_age("2025-03-24", "2025-03-24") == "catalogue as of 24 March 2025, today"
+    assert data_age("2025-03-24", "2025-04-24") == "catalogue as of 24 March 2025, 1 month ago"
+
+
+def test_today_is_an_argument_not_the_clock(store: Path) -> None:
+    conn = connect_readonly(store)
+    try:
+        early = build_outlook(conn, SHOW, today="2025-04-24")
+        late = build_outlook(conn, SHOW, today=TODAY)
+    finally:
+        conn.close()
+    assert early.data_age.endswith("1 month ago") and late.data_age.endswith("20 months ago")
+    assert early.today == "2025-04-24"
