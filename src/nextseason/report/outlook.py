@@ -130,8 +130,6 @@ def work_line(w: dict[str, Any]) -> str:
     """One source-material entry as a plain sentence (renderers escape it)."""
     if w.get("source_left"):
         return f"Source left: {w['sentence']}"
-    if w.get("articles_say"):
-        return str(w["articles_say"])
     tag = "" if w["adapted"] else " (related, not adapted)"
     return (f"{w['type'] or 'Work'}: {w['title']}{tag} — {w['volumes'] or '?'} volumes,"
             f" {w['start_year'] or '?'}–{w['end_year'] or ''}, {w['status'] or '?'}")
@@ -327,9 +325,8 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                                (best.article,)).fetchone()
             left_src = cite("article", art[1] or f"article {art[0][:8]}", art[2], art[0],
                             _safe_url(art[3])) if art else 0
-        else:
-            left_src = model_src if left.estimate and model_src else (
-                source_material[0]["source"] if source_material else 0)
+        else:  # the volume count comes from the source-work list
+            left_src = source_material[0]["source"] if source_material else 0
         source_material.append({
             "source_left": True, "sentence": left.sentence, "estimate": left.estimate,
             "left_low": left.left_low, "left_high": left.left_high, "source": left_src,
