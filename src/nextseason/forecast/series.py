@@ -11,12 +11,11 @@ reported, not forecast).
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..link.seasons import number_installments
+from ..link.seasons import number_installments, reachable
 from .snapshot_view import SERIES_TYPES, SequelGraph
 
 __all__ = ["Chains", "chains", "eligibility"]
@@ -37,25 +36,13 @@ def chains(cat: pd.DataFrame, graph: SequelGraph) -> Chains:
     starts = {m: (None if pd.isna(s) else s.date().isoformat())
               for m, s in zip(cat["mal_id"], cat["start"], strict=True)}
     numbered = number_installments(graph.sequels, types, starts)
-    continuations = {m: _forward(graph, m) for m in numbered}
+    continuations = {m: reachable(graph.sequels, m) for m in numbered}
     return Chains(
         next_installment={m: i.next for m, i in numbered.items() if i.next is not None},
         installment={m: i.installment for m, i in numbered.items()},
         first={m: i.first for m, i in numbered.items()},
         continuations=continuations,
     )
-
-
-def _forward(graph: SequelGraph, start: int) -> list[int]:
-    seen, order, queue = {start}, [], deque(graph.sequels.get(start, ()))
-    while queue:
-        node = queue.popleft()
-        if node in seen:
-            continue
-        seen.add(node)
-        order.append(node)
-        queue.extend(graph.sequels.get(node, ()))
-    return order
 
 
 def eligibility(cat: pd.DataFrame, ch: Chains, as_of: str) -> pd.Series:

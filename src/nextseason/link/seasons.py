@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from .titles import parse_title
 
-__all__ = ["Installment", "SERIES_TYPES", "number_installments", "season_label"]
+__all__ = ["Installment", "SERIES_TYPES", "number_installments", "season_label", "reachable"]
 
 SERIES_TYPES = frozenset({"TV", "ONA"})
 
@@ -50,7 +50,8 @@ def season_label(inst: Installment) -> str:
     return f"season {inst.season}" + (f", part {inst.part}" if inst.part else "")
 
 
-def _forward(sequels: Mapping[int, Iterable[int]], start: int) -> list[int]:
+def reachable(sequels: Mapping[int, Iterable[int]], start: int) -> list[int]:
+    """Every entry reached from ``start`` by following sequel edges, nearest first."""
     seen, order, queue = {start}, [], deque(sorted(sequels.get(start, ())))
     while queue:
         node = queue.popleft()
@@ -95,7 +96,7 @@ def number_installments(
     nxt: dict[int, int] = {}
     reach: dict[int, list[int]] = {}
     for mal_id in series_ids:
-        ahead = [m for m in _forward(sequels, mal_id) if types.get(m) in SERIES_TYPES]
+        ahead = [m for m in reachable(sequels, mal_id) if types.get(m) in SERIES_TYPES]
         reach[mal_id] = ahead
         if ahead:
             nxt[mal_id] = min(ahead, key=when)
