@@ -34,6 +34,7 @@ near the top of the text ("date 2023-07-17", "Published on July 17, 2023", "Upda
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -232,34 +233,48 @@ def _clean_title(value: Any) -> str | None:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_RULE = re.compile(r"^[ \t]{0,3}(?:(?:[-*_=][ \t]*){3,})$")
-_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$")
-_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+")
-_BULLET = re.compile(r"^([ \t]*)[*+-][ \t]+")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+# Every pattern below is linear by construction: a repeated part never overlaps what follows
+# it (possessive quantifiers, or character classes that exclude the next delimiter and the
+# pattern's own opener), so a failed attempt stops at the next opener instead of scanning to
+# the end of the line and backtracking. ``tests/test_reader_fuzz.py`` and
+# ``benchmarks/bench_hostile.py`` check this on pathological input.
+_ATX_OPEN = re.compile(r"[ \t]{0,3}+(#{1,6}+)(?![^ \t])")
+_RULE = re.compile(r"[ \t]{0,3}+(?:[-*_=][ \t]*+){3,}+\Z")
+_TABLE_SEP = re.compile(
+    r"[ \t]*+\|?[ \t]*+:?-{3,}+:?[ \t]*+(?:\|[ \t]*+:?-{3,}+:?[ \t]*+)*+\|?[ \t]*+\Z"
+)
+_REF_DEF = re.compile(r"[ \t]{0,3}+\[[^\[\]]++\]:[ \t]*+\S")
+_QUOTE = re.compile(r"^[ \t]{0,3}+(?:>[ \t]?+)++")
+_BULLET = re.compile(r"^([ \t]*+)[*+-][ \t]++")
+_BACKTICKS = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
-_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])[ \t]*")
-_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[^>\s@]+@[^>\s@]+)>")
-_HTML_BLOCK = re.compile(
-    r"(?:<(script|style|noscript|iframe|object|embed|template)\b.*?</\1\s*>|<!--.*?-->)"
-    r"[ \t]*",
-    re.I | re.S,
+_IMAGE = re.compile(r"!\[[^\[\]]*+\](?:\([^()]*+\)|\[[^\[\]]*+\])[ \t]*+")
+_LINK = re.compile(
+    r"\[([^\[\]]*+)\](?:\((?:[^()]++|\([^()]*+\))*+\)|\[[^\[\]]*+\])"
 )
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]++|[^<>\s@]++@[^<>\s@]++)>")
+_HTML_DROP = ("script", "style", "noscript", "iframe", "object", "embed", "template")
+_HTML_OPEN = re.compile(r"<(" + "|".join(_HTML_DROP) + r")\b|<!--", re.I)
+_HTML_CLOSE = re.compile(r"</(" + "|".join(_HTML_DROP) + r")\s*+>|-->", re.I)
 _HTML_VOID = re.compile(
-    r"<(?:img|br|hr|input|embed|source|wbr|meta|link|area|track)\b[^<>]*>[ \t]*", re.I
+    r"<(?:img|br|hr|input|embed|source|wbr|meta|link|area|track)\b[^<>]*+>[ \t]*+", re.I
 )
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*+(?:\s[^<>]*+)?/?>")
 _EMPHASIS = (
-    re.compile(r"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(~~)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\*"),
-    re.compile(r"(?<![A-Za-z0-9_])(_)(?=[^\s_])(.+?)(?<=[^\s_])_(?![A-Za-z0-9_])"),
+    re.compile(r"(\*\*\*)(?=\S)((?:[^*]|\*(?!\*\*))+?)(?<=\S)\*\*\*"),
+    re.compile(r"(___)(?=\S)((?:[^_]|_(?!__))+?)(?<=\S)___"),
+    re.compile(r"(\*\*)(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"),
+    re.compile(r"(__)(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"),
+    re.compile(r"(~~)(?=\S)((?:[^~]|~(?!~))+?)(?<=\S)~~"),
+    re.compile(r"(\*)(?=[^\s*])([^*]+?)(?<=[^\s*])\*"),
+    re.compile(r"(?<![A-Za-z0-9_])(_)(?=[^\s_])((?:[^_]|(?<=[A-Za-z0-9])_(?=[A-Za-z0-9]))+?)"
+               r"(?<=[^\s_])_(?![A-Za-z0-9_])"),
 )
+#: Nested emphasis is unwrapped one level per pass; deeper nesting stays as written.
+_EMPHASIS_PASSES = 4
 _PROTECT = "\ue000"  # private-use: stands in for escaped characters while stripping
+_PROTECTED = re.compile(f"{_PROTECT}(\\d++){_PROTECT}")
+_ESCAPE_OR_PROTECT = re.compile(f"{_ESCAPE.pattern}|{_PROTECT}")
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -281,16 +296,60 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
+def _atx(line: str) -> str | None:
+    """The text of an ATX heading line (``## Title ##`` → ``Title``), or None."""
+    m = _ATX_OPEN.match(line)
+    if m is None:
+        return None
+    content = line[m.end():].strip(" \t")
+    bare = content.rstrip("#")
+    if bare != content and bare and bare[-1] in " \t":  # a closing sequence ` ##`
+        content = bare.rstrip(" \t")
+    return content
+
+
 def _markdown_title(md: str) -> str | None:
     in_fence = False
     for line in md.split("\n"):
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
-        m = None if in_fence else _ATX.match(line)
-        if m and m.group(2):
-            return _clean_title(_inline(m.group(2)))
+        heading = None if in_fence else _atx(line)
+        if heading:
+            return _clean_title(_inline(heading))
     return None
+
+
+def _drop_html_blocks(text: str) -> str:
+    """Remove ``<script>…</script>`` (and the other active elements) with their content, and
+    ``<!-- comments -->``, with the spaces after them; an opener without its closer stays.
+
+    Linear: the closers are found once, and each opener looks up the next one by bisection.
+    """
+    closers: dict[str, list[tuple[int, int]]] = {}
+    for m in _HTML_CLOSE.finditer(text):
+        key = (m.group(1) or "--").lower()
+        closers.setdefault(key, []).append((m.start(), m.end()))
+    if not closers:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for m in _HTML_OPEN.finditer(text):
+        if m.start() < pos:
+            continue
+        key = (m.group(1) or "--").lower()
+        found = closers.get(key, [])
+        i = bisect.bisect_left(found, (m.end(), -1))  # a closer after the opener ("<!-->"
+        # is not a closed comment)
+        if i == len(found):
+            continue
+        end = found[i][1]
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        parts.append(text[pos:m.start()])
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def markdown_to_text(md: str) -> str:
@@ -323,7 +382,7 @@ def markdown_to_text(md: str) -> str:
 
     def flush() -> None:
         if prose:
-            block = _HTML_BLOCK.sub("", "\n".join(prose))
+            block = _drop_html_blocks("\n".join(prose))
             for line in block.split("\n"):
                 converted = _markdown_line(line)
                 if converted is not None:
@@ -360,22 +419,46 @@ def _markdown_line(line: str) -> str | None:
     """One prose line as text; None for a line that is only markup (dropped entirely)."""
     if _RULE.match(line) or _TABLE_SEP.match(line) or _REF_DEF.match(line):
         return None
-    m = _ATX.match(line)
-    if m:
-        return _inline(m.group(2) or "")
+    heading = _atx(line)
+    if heading is not None:
+        return _inline(heading)
     line = _QUOTE.sub("", line)
     line = _BULLET.sub(r"\1- ", line)
     return _inline(line)
+
+
+def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
+    """``(start, end, content start, content end)`` of each code span: a run of n backticks
+    up to the next run of exactly n (CommonMark). Linear: each run's next equal run is found
+    in one backward pass."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        n = runs[i][1] - runs[i][0]
+        following[i] = last.get(n)
+        last[n] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1
+            continue
+        spans.append((runs[i][0], runs[j][1], runs[i][1], runs[j][0]))
+        i = j + 1
+    return spans
 
 
 def _inline(line: str) -> str:
     """Inline markup of one line; code spans are kept verbatim."""
     parts: list[str] = []
     pos = 0
-    for m in _CODE_SPAN.finditer(line):
-        parts.append(_inline_prose(line[pos:m.start()]))
-        parts.append(m.group(2).strip() if m.group(2).strip() else m.group(2))
-        pos = m.end()
+    for start, end, inner_start, inner_end in _code_spans(line):
+        parts.append(_inline_prose(line[pos:start]))
+        code = line[inner_start:inner_end]
+        parts.append(code.strip() if code.strip() else code)
+        pos = end
     parts.append(_inline_prose(line[pos:]))
     return "".join(parts)
 
@@ -384,20 +467,23 @@ def _inline_prose(s: str) -> str:
     escaped: list[str] = []
 
     def protect(m: re.Match[str]) -> str:
-        escaped.append(m.group(1))
+        escaped.append(m.group(1) or m.group(0))
         return f"{_PROTECT}{len(escaped) - 1}{_PROTECT}"
 
-    s = _ESCAPE.sub(protect, s)
+    # the placeholder character itself, when the text has it, is protected like an escape,
+    # so that restoring the placeholders gives back exactly the text's own characters
+    s = _ESCAPE_OR_PROTECT.sub(protect, s)
     s = _IMAGE.sub("", s)
     s = _LINK.sub(r"\1", s)
     s = _AUTOLINK.sub(r"\1", s)
     s = _HTML_VOID.sub("", s)
     s = _HTML_TAG.sub("", s)
     for pattern in _EMPHASIS:
-        previous = None
-        while previous != s:
-            previous, s = s, pattern.sub(r"\2", s)
-    return re.sub(f"{_PROTECT}(\\d+){_PROTECT}", lambda m: escaped[int(m.group(1))], s)
+        for _ in range(_EMPHASIS_PASSES):
+            s, n = pattern.subn(r"\2", s)
+            if not n:
+                break
+    return _PROTECTED.sub(lambda m: escaped[int(m.group(1))], s)
 
 
 # ------------------------------------------------------------------------------------ HTML
