@@ -73,10 +73,10 @@ SHAPES: list[Shape] = [
     ("md table spaces", "md", lambda n: " " * (n - 2) + "x\n"),
     ("html realistic", "html", lambda n: _html_page(_fill(
         "<h2>Season 2</h2><p>" + PARAGRAPH.replace("\n\n", "") + "</p>", n - 300))),
+    # 50,000 attributes per MB, in one tag, quoted values holding ">" and unquoted ones
     ("html attributes", "html", lambda n: _html_page(
-        "<p " + "".join(f'a{i}="v" ' for i in range(50_000)) + ">Season 2 announced</p>"
-        + _fill("<p>" + PARAGRAPH.strip() + "</p>",
-                max(0, n - 50_000 * 10 - 400)))),
+        "<p " + "".join(f'a{i}="v>" b{i}=v ' for i in range(n // 40)) + ">Season 2</p>"
+        + _fill("<p>" + PARAGRAPH.strip() + "</p>", n // 2))),
     ("html deep nesting", "html", lambda n: _html_page(
         _fill("<div>", n // 2 - 200) + "Season 2" + _fill("</div>", n // 2 - 200))),
     ("html dates", "html", lambda n: _html_page(_fill(

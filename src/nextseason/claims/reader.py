@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -144,6 +146,12 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleTe
 
 
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, at most ``max_bytes``; only a regular file is opened.
+
+    A FIFO, a device or a socket named like an article is refused from ``stat`` (opening a
+    FIFO would wait forever for a writer); the file is then opened without blocking and
+    checked again, in case it was swapped in between.
+    """
     name = str(path)
     try:
         st = path.stat()
@@ -151,8 +159,11 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
         raise InputError("no such file", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise InputError("is a directory, not an article file", file=name)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError("is not a regular file (a FIFO, device or socket); "
+                         "articles must be ordinary files", file=name)
     if st.st_size > max_bytes:
         raise InputError(
             f"the file is {st.st_size:,} bytes, over the limit of {max_bytes:,} bytes; "
@@ -160,11 +171,15 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
             file=name,
         )
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError("is not a regular file; articles must be ordinary files",
+                                 file=name)
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
-    if len(data) > max_bytes:  # it grew, or stat lied (a pipe, /proc, ...)
+    if len(data) > max_bytes:  # it grew, or stat lied (/proc, ...)
         raise InputError(
             f"the file is over the limit of {max_bytes:,} bytes; "
             "raise the limit (max_bytes / --max-bytes) or trim the file",
@@ -184,8 +199,12 @@ def _decode(data: bytes, name: str) -> str:
     for magic, what in _SIGNATURES:
         if head.startswith(magic):
             raise InputError(f"binary file ({what}), not a text article", file=name)
-    if b"\x00" in head:
-        raise InputError("binary file (contains NUL bytes), not a text article", file=name)
+    nul = data.find(b"\x00")
+    if nul >= 0:  # anywhere in the file, not only in the sniffed head
+        line = data.count(b"\n", 0, nul) + 1
+        column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        raise InputError("binary file (contains NUL bytes), not a text article",
+                         file=name, where=f"line {line}, column {column}")
     control = sum(1 for b in head if (b < 32 and b not in b"\t\n\r\f\v\x1b") or b == 127)
     if control > _CONTROL_SHARE * len(head):
         raise InputError(
@@ -510,6 +529,7 @@ _DATE_META = (
     "dc.date", "dcterms.issued", "dcterms.date", "dcterms.created", "sailthru.date",
     "parsely-pub-date", "citation_publication_date", "citation_date", "datecreated",
 )
+_HTML_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 _PUBLISH_CLASS = re.compile(r"publish|posted|entry-date|post-date|byline|dateline", re.I)
 
 
@@ -525,7 +545,10 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
 
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+        # control characters are parse errors in HTML, and lxml refuses them as node text
+        html = _HTML_CONTROL.sub("", html)
+        tree = lxml.html.document_fromstring(_limit_attributes(html).encode("utf-8"),
+                                             parser=parser)
     except (lxml.etree.ParserError, ValueError):  # "Document is empty": no elements at all
         return "", None, None
     title = _html_title(tree)
@@ -541,6 +564,9 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         output_format="txt",
         favor_precision=True,
         deduplicate=False,
+        # no readability/jusText fallbacks: jusText's paragraph revision is quadratic in the
+        # number of paragraphs (a 1 MB page of short paragraphs took minutes)
+        fast=True,
         with_metadata=False,
     )
     if not text or not text.strip():
@@ -576,7 +602,7 @@ def _html_published(tree: Any) -> str | None:
     for script in tree.xpath('//script[contains(@type, "ld+json")]'):
         try:
             data = json.loads(script.text_content())
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # RecursionError: absurdly deep JSON
             continue
         for key in ("datePublished", "dateCreated"):
             found = _normalize_date(_find_key(data, key))
@@ -620,6 +646,48 @@ def _find_key(data: Any, key: str, depth: int = 0) -> Any:
     return None
 
 
+# A start tag and its attribute section, the way an HTML tokenizer reads it (quoted values may
+# hold ">"); it cannot fail once it has seen "<" and a letter, so matches never overlap and one
+# pass over the page is linear.
+_START_TAG = re.compile(
+    r"""<[A-Za-z][^\s/>]*+((?:[\s/]++(?:[^\s"'>/=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+)?+)*+)"""
+)
+_ATTRIBUTE = re.compile(
+    r"""[^\s"'>/=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
+)
+#: More attributes than this on one element are dropped before parsing: libxml2 checks each
+#: new attribute against all earlier ones, so 50,000 attributes took minutes.
+MAX_ATTRIBUTES = 100
+_LONG_ATTRIBUTES = 2_000  # characters; only tags with a longer attribute section are counted
+
+
+def _limit_attributes(html: str) -> str:
+    """``html`` with every start tag cut to its first :data:`MAX_ATTRIBUTES` attributes."""
+    parts: list[str] = []
+    pos = 0
+    for m in _START_TAG.finditer(html):
+        if m.end(1) - m.start(1) < _LONG_ATTRIBUTES:
+            continue
+        attrs = [a.group(0) for _, a in zip(range(MAX_ATTRIBUTES + 1),
+                                             _ATTRIBUTE.finditer(html, m.start(1), m.end(1)))]
+        if len(attrs) <= MAX_ATTRIBUTES:
+            continue
+        parts.append(html[pos:m.start(1)])
+        parts.append(" " + " ".join(attrs[:MAX_ATTRIBUTES]))
+        pos = m.end(1)
+    if not parts:
+        return html
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
+def _bad_attribute(name: str, value: str) -> bool:
+    low = name.lower()
+    return low.startswith("on") or low == "style" or (
+        low in _URL_ATTRS and _BAD_URL.match(re.sub(r"[\s\x00-\x1f]+", "", value)) is not None
+    )
+
+
 def _clean(tree: Any) -> None:
     """Remove active content and page chrome from ``tree`` in place."""
     for el in list(tree.iter()):
@@ -632,24 +700,22 @@ def _clean(tree: Any) -> None:
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        for attr in list(el.attrib):
-            low = attr.lower()
-            value = re.sub(r"[\s\x00-\x1f]+", "", el.attrib[attr])
-            if low.startswith("on") or low == "style" or (
-                low in _URL_ATTRS and _BAD_URL.match(value)
-            ):
-                del el.attrib[attr]
+        bad = [name for name, value in el.attrib.items() if _bad_attribute(name, value)]
+        for name in bad:
+            del el.attrib[name]
     _assert_clean(tree)
 
 
 def _assert_clean(tree: Any) -> None:
+    """Check what :func:`_clean` promises (the same rules: a ``title="data: …"`` is text, not
+    a URL, and stays)."""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
         if el.tag.lower() in _DROP_TAGS:
             raise AssertionError(f"<{el.tag}> survived HTML cleaning")
         for attr, value in el.attrib.items():
-            if attr.lower().startswith("on") or _BAD_URL.match(re.sub(r"\s+", "", value)):
+            if _bad_attribute(attr, value):
                 raise AssertionError(f"{attr}= survived HTML cleaning")
 
 
