@@ -59,6 +59,13 @@ def _set(column: str, value: str, row: int = 1) -> Callable[[list[list[str]]], N
     return edit
 
 
+def _cut(row: int) -> Callable[[list[list[str]]], None]:
+    def edit(rows: list[list[str]]) -> None:
+        rows[row] = rows[row][:3]
+
+    return edit
+
+
 def _rename(old: str, new: str) -> Callable[[list[list[str]]], None]:
     def edit(rows: list[list[str]]) -> None:
         rows[0][rows[0].index(old)] = new
@@ -101,6 +108,26 @@ CASES = {
                          RecordError, "line 4"),
     "not a number": (J2025, lambda p: _rewrite_gz_csv(p, _set("members", "lots", 2)),
                      RecordError, "line 3"),
+    # issue 9: these raised TypeError/AttributeError/ValueError/OverflowError tracebacks
+    "short CSV row": (J2025, lambda p: _rewrite_gz_csv(p, _cut(2)), RecordError, "line 3"),
+    "short zipped CSV row": (M2018, lambda p: _rewrite_zip_csv(p, _cut(2)), RecordError,
+                             "line 3"),
+    "relation item not an object": (
+        M2018, lambda p: _rewrite_zip_csv(p, _set("related", "{'Sequel': ['x']}")),
+        RecordError, "line 2"),
+    "relation items not a list": (
+        M2018, lambda p: _rewrite_zip_csv(p, _set("related", "{'Sequel': 5}")),
+        RecordError, "line 2"),
+    "relation id not a number": (
+        M2018, lambda p: _rewrite_zip_csv(p, _set(
+            "related", "{'Sequel': [{'mal_id': 'x', 'type': 'anime', 'url': '', 'title': 'x'}]}")),
+        RecordError, "line 2"),
+    "24-digit id": (J2025, lambda p: _rewrite_gz_csv(p, _set("mal_id", "1" * 24, 2)),
+                    RecordError, "line 3"),
+    "24-digit zipped id": (M2018, lambda p: _rewrite_zip_csv(p, _set("anime_id", "9" * 24, 2)),
+                           RecordError, "line 3"),
+    "infinite number": (J2025, lambda p: _rewrite_gz_csv(p, _set("episodes", "inf", 2)),
+                        RecordError, "line 3"),
 }
 
 

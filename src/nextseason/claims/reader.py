@@ -35,6 +35,7 @@ near the top of the text ("date 2023-07-17", "Published on July 17, 2023", "Upda
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import os
 import re
@@ -668,8 +669,8 @@ def _limit_attributes(html: str) -> str:
     for m in _START_TAG.finditer(html):
         if m.end(1) - m.start(1) < _LONG_ATTRIBUTES:
             continue
-        attrs = [a.group(0) for _, a in zip(range(MAX_ATTRIBUTES + 1),
-                                             _ATTRIBUTE.finditer(html, m.start(1), m.end(1)))]
+        attrs = [a.group(0) for a in itertools.islice(
+            _ATTRIBUTE.finditer(html, m.start(1), m.end(1)), MAX_ATTRIBUTES + 1)]
         if len(attrs) <= MAX_ATTRIBUTES:
             continue
         parts.append(html[pos:m.start(1)])

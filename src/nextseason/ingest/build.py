@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, DataMissingError, NextseasonError
 from ..store.db import connect
-from .context import ImportContext, ImportResult
+from .context import ImportContext, ImportResult, record_errors
 from .readers import sha256_file
 from .sources import SOURCES, Source
 
@@ -94,7 +94,10 @@ def import_source(
     ctx = ImportContext(conn, data_dir, snapshot_id, source.as_of,
                         advance=lambda n: progress.advance(source, n))
     progress.start(source)
-    result = source.importer(path, ctx)
+    # the importers name the row of a malformed record; anything that still slips through
+    # is named by its file here rather than reaching the user as a traceback
+    with record_errors(str(path), "a record"):
+        result = source.importer(path, ctx)
     conn.execute(
         "UPDATE snapshot SET row_count = ?, stored_count = ?, skipped = ? WHERE id = ?",
         (result.read, result.stored, json.dumps(dict(sorted(result.skipped.items()))),
