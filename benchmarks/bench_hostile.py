@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append({"shape": shape[0], "sizes_mb": args.sizes, "read_s_per_mb": read_mb,
                          "s_per_mb": total_mb, "growth": growth})
             if not args.json:
-                cells = "".join(f"{r:>8.3f} |{t:>7.3f}" for r, t in zip(read_mb, total_mb, strict=True))
+                cells = "".join(f"{r:>8.3f} |{t:>7.3f}"
+                                for r, t in zip(read_mb, total_mb, strict=True))
                 print(f"{shape[0]:<20}{cells}{growth:>8.2f}x", flush=True)
         worst: tuple[float, float, str] = (0.0, 0.0, "")
         worst_read: tuple[float, str] = (0.0, "")
