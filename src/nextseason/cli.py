@@ -125,9 +125,15 @@ def build(
     data: Annotated[Path | None, typer.Option(
         "--data", metavar="DIR", show_default=False,
         help="Folder of raw files (see SOURCES.md). Default: $NEXTSEASON_DATA.")] = None,
+    allow_shrink: Annotated[bool, typer.Option(
+        "--allow-shrink", help="Replace the database even if a source is empty or lost over"
+        " 10% of its rows (or the sequel links, franchises or forecasts did).")] = False,
     db: DbOption = None,
 ) -> None:
-    """Import every raw file into a new database; replaces the old one only on success."""
+    """Import every raw file into a new database; replaces the old one only on success.
+
+    The articles and claims of the old database are carried into the new one.
+    """
     from .ingest.build import build as run_build
 
     target = resolve_db_path(db)
@@ -135,7 +141,8 @@ def build(
     with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=False,
                   disable=not err.is_terminal and not sys.stderr.isatty()) as bar:
-        report = _run(lambda: run_build(data, target, progress=_RichProgress(bar)))
+        report = _run(lambda: run_build(data, target, progress=_RichProgress(bar),
+                                        allow_shrink=allow_shrink))
     for name, r in report.results.items():
         skipped = ", ".join(f"{n} {why}" for why, n in r.skipped.items())
         out.print(f"{name:<18} {r.read:>7,} read {r.stored:>7,} stored"
@@ -144,6 +151,15 @@ def build(
     out.print(f"[bold]Built[/bold] {report.db_path} ({report.size_bytes / 1e6:.1f} MB): {counts}")
     if report.link_stats:
         out.print("Linker: " + ", ".join(f"{k} {v:,}" for k, v in report.link_stats.items()))
+    if report.kept:
+        out.print("Kept from the previous database: "
+                  + ", ".join(f"{v:,} {k}s" for k, v in report.kept.items()))
+    if report.shrunk:
+        err.print("[yellow]warning:[/yellow] allowed to shrink: "
+                  + escape("; ".join(report.shrunk)))
+    if report.removed_stale:
+        err.print(f"Removed {report.removed_stale / 1e6:.1f} MB of temporary files left by"
+                  " interrupted builds")
 
 
 @app.command()
