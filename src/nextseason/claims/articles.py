@@ -30,6 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError, RecordError
+from ..textsafe import check_url
 from .model import Claim
 from .reader import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, ArticleText, read_article
 
@@ -250,6 +251,7 @@ def ingest_paths(
     one page and is refused with more than one file; ``published`` applies to every file.
     """
     given = _check_published(published)
+    url = check_url(url)
     files = expand_paths(paths)
     if url is not None and len(files) != 1:
         raise InputError(

@@ -20,7 +20,9 @@ def resolve_anime(conn: sqlite3.Connection, query: str) -> int:
     q = query.strip()
     if not q:
         raise NotFoundError("type a title (any spelling) or a MAL id")
-    if q.isdigit():
+    if q.isascii() and q.isdigit():
+        if len(q) > 18:  # past SQLite's integer range: no such id
+            raise NotFoundError(f"no anime with MAL id {q[:30]} in the catalogue")
         if conn.execute("SELECT 1 FROM anime WHERE mal_id = ?", (int(q),)).fetchone():
             return int(q)
         raise NotFoundError(f"no anime with MAL id {q} in the catalogue")
