@@ -66,7 +66,7 @@ def markdown_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._[]()")
+    return quote(url.strip(), safe=":/?#@!$&'*+,;=%~-._")
 
 
 def terminal_safe(text: str) -> str:
