@@ -27,8 +27,8 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import BusyError, ConfigError, NextseasonError, NotFoundError, StoreError
-from ..store.db import is_busy
 from ..report.outlook import OutlookReport
+from ..store.db import is_busy
 from .markdown import SAFE_ASSET, render_markdown
 from .schemas import ErrorOut, SearchOut, SeasonOut, TimelineOut
 from .season import SEASONS, latest_season, season_view
