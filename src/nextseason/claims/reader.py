@@ -530,6 +530,8 @@ _DATE_META = (
     "dc.date", "dcterms.issued", "dcterms.date", "dcterms.created", "sailthru.date",
     "parsely-pub-date", "citation_publication_date", "citation_date", "datecreated",
 )
+#: Pages with more elements than this skip trafilatura (see :func:`html_to_text`).
+MAX_MAIN_TEXT_ELEMENTS = 20_000
 _HTML_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 _PUBLISH_CLASS = re.compile(r"publish|posted|entry-date|post-date|byline|dateline", re.I)
 
@@ -555,8 +557,21 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
     title = _html_title(tree)
     published = _html_published(tree)
     _clean(tree)
-    cleaned = lxml.html.tostring(tree, encoding="unicode")
-    text = trafilatura.extract(
+    text = None
+    # trafilatura's main-text search grows faster than the page beyond some tens of thousands
+    # of elements (a 4 MB page of short paragraphs with dates took minutes); such a page is
+    # not an article anyway, and its cleaned body text is used instead
+    if sum(1 for _ in itertools.islice(tree.iter(), MAX_MAIN_TEXT_ELEMENTS + 1)
+           ) <= MAX_MAIN_TEXT_ELEMENTS:
+        text = _main_text(trafilatura, lxml.html.tostring(tree, encoding="unicode"))
+    if not text or not text.strip():
+        text = _body_text(tree)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text, title, published
+
+
+def _main_text(trafilatura: Any, cleaned: str) -> str | None:
+    text: str | None = trafilatura.extract(
         cleaned,
         include_comments=False,
         include_tables=True,
@@ -570,10 +585,7 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         fast=True,
         with_metadata=False,
     )
-    if not text or not text.strip():
-        text = _body_text(tree)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return text, title, published
+    return text
 
 
 def _html_title(tree: Any) -> str | None:
