@@ -277,3 +277,17 @@ def test_terminal_output_loses_escape_sequences(tmp_path: Path) -> None:
     article.write_text(hostile + "\n\nThe second season has 12 episodes.\n", encoding="utf-8")
     code, output = invoke("extract", str(article), "--db", str(tmp_path / "none.db"))
     assert code == 0 and "\x1b" not in output and "\u202e" not in output
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_and_stored(db: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    name = os.fsdecode(b"news\xff\x1b[2J.txt")  # a lone surrogate and an escape sequence
+    (folder / name).write_text(ARTICLE, encoding="utf-8")
+    code, output = invoke("extract", str(folder / name), "--db", str(db))
+    assert code == 0 and "\x1b" not in output
+    code, output = invoke("ingest", str(folder), "--db", str(db))
+    assert code == 0 and "stored" in output, output
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT path FROM article").fetchone()[0].endswith("news\ufffd\x1b[2J.txt")
+    conn.close()

@@ -18,11 +18,12 @@ __all__ = ["check_url", "markdown_url", "terminal_safe", "MAX_URL"]
 
 MAX_URL = 2048
 _URL_BAD_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f<>\"`\\]")
-# An escape sequence: CSI (ESC [ … final), OSC/DCS/PM/APC strings (up to BEL or ESC \), or a
-# two-character escape. Every part is bounded by a character class the next part cannot match.
+# An escape sequence: CSI (ESC [ … final), OSC/DCS/PM/APC strings (up to BEL or ESC \, at
+# most 512 characters and never past a line end, so an unterminated one cannot swallow the
+# text), or a two-character escape. Every part is possessive: no backtracking.
 _ESCAPES = re.compile(
-    r"\x1b(?:\[[0-?]*+[ -/]*+[@-~]?|[\]P^_X][^\x07\x1b]*+(?:\x07|\x1b\\)?|[ -~])?"
-    r"|\x9b[0-?]*+[ -/]*+[@-~]?|[\x90\x9d\x9e\x9f][^\x07\x1b\x9c]*+[\x07\x9c]?"
+    r"\x1b(?:\[[0-?]*+[ -/]*+[@-~]?|[\]P^_X][^\x07\x1b\n]{0,512}+(?:\x07|\x1b\\)?|[ -~])?"
+    r"|\x9b[0-?]*+[ -/]*+[@-~]?|[\x90\x9d\x9e\x9f][^\x07\x1b\x9c\n]{0,512}+[\x07\x9c]?"
 )
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -71,7 +72,9 @@ def markdown_url(url: str | None) -> str | None:
 
 def terminal_safe(text: str) -> str:
     """``text`` without escape sequences, control characters (newline and tab stay) or
-    bidirectional overrides."""
+    bidirectional overrides; lone surrogates (from a file name that is not UTF-8) become
+    ``?`` so that printing them cannot fail."""
     if not text.isprintable():
         text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+        text = text.encode("utf-8", "replace").decode("utf-8")
     return text

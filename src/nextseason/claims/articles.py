@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -188,7 +189,9 @@ def _write(conn: sqlite3.Connection, art: ArticleText, claims: Sequence[Claim], 
         "INSERT INTO article (id, url, title, published, published_source, format, path, "
         "text, subject, subject_mal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (aid, url, art.title, as_of, source, art.format,
-         str(art.path) if art.path else None, art.text, subject, subject_mal_id),
+         # a file name that is not UTF-8 is stored with U+FFFD for its bad bytes
+         os.fsencode(art.path).decode("utf-8", "replace") if art.path else None, art.text,
+         subject, subject_mal_id),
     )
     conn.executemany(
         "INSERT INTO claim (article_id, idx, field, value, qualifier, subject, subject_mal_id, "
