@@ -291,3 +291,31 @@ def test_a_file_name_that_is_not_utf8_is_printed_and_stored(db: Path, tmp_path: 
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT path FROM article").fetchone()[0].endswith("news\ufffd\x1b[2J.txt")
     conn.close()
+
+
+def test_an_ingest_racing_a_rebuild_ends_up_in_the_new_database(
+        db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that replaced the file after copying the articles but before this ingest
+    committed would lose them; the ingest notices the new file and stores them there too."""
+    import nextseason.claims.articles as articles
+
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    rebuilt = tmp_path / "rebuilt.db"
+    shutil.copy(db, rebuilt)  # the new database, carrying what was there before the ingest
+    real = articles.ingest_paths
+    calls = []
+
+    def racing(*args: object, **kwargs: object) -> object:
+        result = real(*args, **kwargs)  # type: ignore[arg-type]
+        if not calls:
+            os.replace(rebuilt, db)  # the build's atomic replace, just after the commit
+        calls.append(1)
+        return result
+
+    monkeypatch.setattr(articles, "ingest_paths", racing)
+    code, output = invoke("ingest", str(article), "--db", str(db))
+    assert code == 0 and ": stored," in output and len(calls) == 2
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM article").fetchone()[0] == 1
+    conn.close()

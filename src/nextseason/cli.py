@@ -146,6 +146,14 @@ def _iso_date(value: str, option: str, today: date | None = None) -> str:
     return d.isoformat()
 
 
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _opt_date(value: str | None, option: str) -> str | None:
     return None if value is None else _iso_date(value, option)
 
@@ -509,16 +517,27 @@ def ingest(
     published = _run(lambda: _opt_date(published, "--published"))
     _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
     finder = _run(lambda: _subject_finder(db))
-    conn = _run(lambda: connect(target))
-    try:
-        results = _run(lambda: ingest_paths(
-            conn, paths, url=url, published=published, max_bytes=max_bytes,
-            resolve_subject=finder,
-            extract=lambda art: extract_claims(art.text)))
-    finally:
-        conn.close()
+    def store() -> list[Any]:
+        conn = _run(lambda: connect(target))
+        try:
+            return _run(lambda: ingest_paths(
+                conn, paths, url=url, published=published, max_bytes=max_bytes,
+                resolve_subject=finder,
+                extract=lambda art: extract_claims(art.text)))
+        finally:
+            conn.close()
+
+    # A build that replaces the file meanwhile may have copied the articles before this
+    # ingest committed them; ingesting is idempotent, so store them again in the new file.
+    created: dict[str, bool] = {}
+    for _ in range(3):
+        before = _inode(target)
+        results = store()
+        created = created or {r.article_id: r.created for r in results}
+        if _inode(target) == before:
+            break
     for r in results:
-        state = "stored" if r.created else "already stored (unchanged)"
+        state = "stored" if created[r.article_id] else "already stored (unchanged)"
         when = r.published or "date unknown"
         about = f"{r.subject} (MAL {r.subject_mal_id})" if r.subject_mal_id else "subject unknown"
         out.print(f"{escape(str(r.path))}: {state}, article {r.article_id}, {len(r.claims)}"
