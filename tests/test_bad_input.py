@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import io
 import json
+import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,26 @@ def _rewrite_zip_csv(path: Path, edit: Callable[[list[list[str]]], None]) -> Non
     csv.writer(buf).writerows(rows)
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("AnimeList.csv", buf.getvalue())
+
+
+def _rewrite_tar_json(path: Path, key: str, value: object) -> None:
+    """Set ``key`` to ``value`` in the first per-anime JSON file of a tar.gz."""
+    with tarfile.open(path) as src:
+        members = [(m, src.extractfile(m).read() if m.isfile() else None)  # type: ignore[union-attr]
+                   for m in src.getmembers()]
+    out = io.BytesIO()
+    done = False
+    with tarfile.open(fileobj=out, mode="w:gz") as dst:
+        for m, data in members:
+            if data is not None and not done and m.name.endswith(".json"):
+                record = json.loads(data)
+                if isinstance(record, dict) and key in record:
+                    record[key] = value
+                    data = json.dumps(record).encode()
+                    m.size = len(data)
+                    done = True
+            dst.addfile(m, io.BytesIO(data) if data is not None else None)
+    path.write_bytes(out.getvalue())
 
 
 def _truncate(path: Path) -> None:
@@ -126,6 +147,12 @@ CASES = {
                     RecordError, "line 3"),
     "24-digit zipped id": (M2018, lambda p: _rewrite_zip_csv(p, _set("anime_id", "9" * 24, 2)),
                            RecordError, "line 3"),
+    "JSON relations not an object": (J2021, lambda p: _rewrite_tar_json(p, "related", [1]),
+                                     RecordError, "mal_id"),
+    "JSON aired not an object": (J2021, lambda p: _rewrite_tar_json(p, "aired", "x"),
+                                 RecordError, "mal_id"),
+    "JSON title a list": (J2021, lambda p: _rewrite_tar_json(p, "title", ["a"]),
+                          RecordError, None),
     "infinite number": (J2025, lambda p: _rewrite_gz_csv(p, _set("episodes", "inf", 2)),
                         RecordError, "line 3"),
 }

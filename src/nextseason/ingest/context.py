@@ -61,7 +61,9 @@ def record_errors(file: str, where: str) -> Iterator[None]:
     number belongs, a missing key, ...) into a :class:`RecordError` naming the place."""
     try:
         yield
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError,
+            # a value of the wrong type or shape that reached the database
+            sqlite3.ProgrammingError, sqlite3.IntegrityError, sqlite3.DataError) as exc:
         if isinstance(exc, RecordError):
             raise
         what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
