@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from nextseason.claims.articles import ingest_paths, list_articles
 from nextseason.claims.extract import extract_claims
 from nextseason.cli import app
-from nextseason.errors import ShrinkError, StoreError
+from nextseason.errors import InputError, ShrinkError, StoreError
 from nextseason.ingest.build import BuildReport, build
 from nextseason.store import connect
 
@@ -158,3 +158,12 @@ def test_the_new_file_is_fsynced_before_it_replaces_the_old(
     monkeypatch.setattr(build_module.os, "replace", replace)
     _quick(synthetic_data, tmp_path / "n.db")
     assert events == ["fsync", "replace", "fsync"]  # the file, the rename, its directory
+
+
+def test_a_fifo_in_the_data_directory_is_refused_not_waited_on(
+        data_copy: Path, tmp_path: Path) -> None:
+    relations = data_copy / "relations_erengy" / "anime-relations.txt"
+    relations.unlink()
+    os.mkfifo(relations)
+    with pytest.raises(InputError, match="not a regular file"):
+        _quick(data_copy, tmp_path / "n.db")

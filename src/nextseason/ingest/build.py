@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError, DataMissingError, NextseasonError, ShrinkError, StoreError
+from ..errors import (
+    ConfigError,
+    DataMissingError,
+    InputError,
+    NextseasonError,
+    ShrinkError,
+    StoreError,
+)
 from ..store.carry import carry_user_data, held_counts, shrinkage
 from ..store.db import connect, connect_readonly
 from .context import ImportContext, ImportResult, record_errors
@@ -71,7 +78,7 @@ def resolve_data_dir(data: str | os.PathLike[str] | None) -> Path:
 def _hash_source(path: Path) -> str:
     if path.is_dir():
         h = hashlib.sha256()
-        for f in sorted(p for p in path.iterdir() if p.is_file()):
+        for f in sorted(p for p in path.iterdir() if p.is_file()):  # (is_file: no FIFOs)
             h.update(f.name.encode() + b"\0" + sha256_file(f).encode())
         return h.hexdigest()
     return sha256_file(path)
@@ -85,6 +92,9 @@ def import_source(
     path = data_dir / source.path
     if not path.exists():
         raise DataMissingError(f"missing input for {source.name}. {DATA_HELP}", file=str(path))
+    if not (path.is_file() or path.is_dir()):  # a FIFO would make the hash wait forever
+        raise InputError(f"input for {source.name} is not a regular file (a FIFO, device or "
+                         "socket)", file=str(path))
     content_hash = _hash_source(path)
     conn.execute(
         "INSERT INTO snapshot (name, kind, as_of, file, content_hash, row_count, stored_count)"
