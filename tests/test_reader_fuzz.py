@@ -96,3 +96,36 @@ def test_pathological_shapes_are_read(tmp_path: Path, name: str, text: str) -> N
     path.write_text(text, encoding="utf-8")
     art = read_article(path)
     assert art.text.strip()
+
+
+# ------------------------------------------------------- the crashes, one by one
+
+
+def test_a_title_attribute_that_looks_like_a_data_url_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "t.html"
+    path.write_text('<html><body><p title="data: 2024">Season 2 was announced.</p>'
+                    '<a href="data:text/html,x">x</a></body></html>', encoding="utf-8")
+    assert read_article(path).text.startswith("Season 2 was announced.")
+
+
+def test_very_deep_json_ld_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "j.html"
+    path.write_text('<html><head><script type="application/ld+json">' + "[" * 200_000
+                    + '</script></head><body><p>Season 2 was announced.</p></body></html>',
+                    encoding="utf-8")
+    art = read_article(path)
+    assert art.text == "Season 2 was announced." and art.published is None
+
+
+def test_a_private_use_character_in_markdown_is_kept_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "p.md"
+    path.write_text("An \\*escaped\\* star and \ue0000\ue000 stay.\n", encoding="utf-8")
+    assert read_article(path).text == "An *escaped* star and \ue0000\ue000 stay."
+
+
+def test_a_nul_byte_after_the_first_8_kb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "n.txt"
+    path.write_bytes(b"Season 2 was announced.\n" * 500 + b"x\x00y\n")
+    with pytest.raises(NextseasonError, match="NUL") as info:
+        read_article(path)
+    assert "line 501, column 2" in str(info.value)
