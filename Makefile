@@ -60,6 +60,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_status.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_forecast.py --db .dev/bench.db --report-dir reports
 	$(BIN)/python benchmarks/bench_extract.py --seeds $(SEEDS)
+	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_outlook.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_api.py --db .dev/bench.db
 

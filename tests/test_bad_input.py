@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import io
 import json
+import tarfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +48,26 @@ def _rewrite_zip_csv(path: Path, edit: Callable[[list[list[str]]], None]) -> Non
         zf.writestr("AnimeList.csv", buf.getvalue())
 
 
+def _rewrite_tar_json(path: Path, key: str, value: object) -> None:
+    """Set ``key`` to ``value`` in the first per-anime JSON file of a tar.gz."""
+    with tarfile.open(path) as src:
+        members = [(m, src.extractfile(m).read() if m.isfile() else None)  # type: ignore[union-attr]
+                   for m in src.getmembers()]
+    out = io.BytesIO()
+    done = False
+    with tarfile.open(fileobj=out, mode="w:gz") as dst:
+        for m, data in members:
+            if data is not None and not done and m.name.endswith(".json"):
+                record = json.loads(data)
+                if isinstance(record, dict) and key in record:
+                    record[key] = value
+                    data = json.dumps(record).encode()
+                    m.size = len(data)
+                    done = True
+            dst.addfile(m, io.BytesIO(data) if data is not None else None)
+    path.write_bytes(out.getvalue())
+
+
 def _truncate(path: Path) -> None:
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
@@ -55,6 +76,13 @@ def _truncate(path: Path) -> None:
 def _set(column: str, value: str, row: int = 1) -> Callable[[list[list[str]]], None]:
     def edit(rows: list[list[str]]) -> None:
         rows[row][rows[0].index(column)] = value
+
+    return edit
+
+
+def _cut(row: int) -> Callable[[list[list[str]]], None]:
+    def edit(rows: list[list[str]]) -> None:
+        rows[row] = rows[row][:3]
 
     return edit
 
@@ -101,6 +129,32 @@ CASES = {
                          RecordError, "line 4"),
     "not a number": (J2025, lambda p: _rewrite_gz_csv(p, _set("members", "lots", 2)),
                      RecordError, "line 3"),
+    # issue 9: these raised TypeError/AttributeError/ValueError/OverflowError tracebacks
+    "short CSV row": (J2025, lambda p: _rewrite_gz_csv(p, _cut(2)), RecordError, "line 3"),
+    "short zipped CSV row": (M2018, lambda p: _rewrite_zip_csv(p, _cut(2)), RecordError,
+                             "line 3"),
+    "relation item not an object": (
+        M2018, lambda p: _rewrite_zip_csv(p, _set("related", "{'Sequel': ['x']}")),
+        RecordError, "line 2"),
+    "relation items not a list": (
+        M2018, lambda p: _rewrite_zip_csv(p, _set("related", "{'Sequel': 5}")),
+        RecordError, "line 2"),
+    "relation id not a number": (
+        M2018, lambda p: _rewrite_zip_csv(p, _set(
+            "related", "{'Sequel': [{'mal_id': 'x', 'type': 'anime', 'url': '', 'title': 'x'}]}")),
+        RecordError, "line 2"),
+    "24-digit id": (J2025, lambda p: _rewrite_gz_csv(p, _set("mal_id", "1" * 24, 2)),
+                    RecordError, "line 3"),
+    "24-digit zipped id": (M2018, lambda p: _rewrite_zip_csv(p, _set("anime_id", "9" * 24, 2)),
+                           RecordError, "line 3"),
+    "JSON relations not an object": (J2021, lambda p: _rewrite_tar_json(p, "related", [1]),
+                                     RecordError, "mal_id"),
+    "JSON aired not an object": (J2021, lambda p: _rewrite_tar_json(p, "aired", "x"),
+                                 RecordError, "mal_id"),
+    "JSON title a list": (J2021, lambda p: _rewrite_tar_json(p, "title", ["a"]),
+                          RecordError, None),
+    "infinite number": (J2025, lambda p: _rewrite_gz_csv(p, _set("episodes", "inf", 2)),
+                        RecordError, "line 3"),
 }
 
 

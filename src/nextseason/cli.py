@@ -7,10 +7,13 @@ of the :mod:`nextseason.errors` hierarchy become a one-line message and an exit 
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -25,13 +28,61 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.segment import Segment
 
 from . import __version__
 from .errors import ConfigError, NextseasonError, NotFoundError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
-from .store.db import ENV_DB, connect_readonly, resolve_db_path
+from .store.db import ENV_DB, busy_error, connect_readonly, is_busy, resolve_db_path
+from .textsafe import terminal_safe
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """The last line of defence: whatever escapes a command becomes one line on stderr and
+    a non-zero exit, never a traceback (our own errors are handled in :func:`_run`)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except NextseasonError as exc:
+            _print_error(exc)
+            sys.exit(exc.exit_code)
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                _print_error(f"database error: {exc}")
+                sys.exit(1)
+            error = busy_error()
+            _print_error(error)
+            sys.exit(error.exit_code)
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            _print_error(f"cannot use{where}: {exc.strerror or exc}")
+            sys.exit(1)
+        except KeyboardInterrupt:
+            _print_error("interrupted")
+            sys.exit(130)
+        except Exception as exc:  # a bug: say so plainly, without the traceback
+            _print_error(f"internal error ({type(exc).__name__}: {exc}). This is a bug in "
+                         "nextseason; please report it with the command that caused it")
+            sys.exit(70)
+
+
+class _SafeConsole(Console):
+    """A console that never sends the text's own escape sequences or control characters to
+    the terminal (article text is untrusted); Rich's own styling is unaffected."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(terminal_safe(segment.text),
+                                                    segment.style)
+            for segment in buffer)
+
+
+def _print_error(exc: object) -> None:
+    err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
+
+
+app = _App(
     name="nextseason",
     help="Will there be another season, and when? Anime facts with their dates and sources.",
     no_args_is_help=True,
@@ -41,8 +92,8 @@ app = typer.Typer(
 data_app = typer.Typer(help="Get the public raw data files.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = _SafeConsole(highlight=False)
+err = _SafeConsole(stderr=True, highlight=False)
 T = TypeVar("T")
 
 DbOption = Annotated[
@@ -55,16 +106,76 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def _fail(exc: NextseasonError) -> NoReturn:
     """Print one of our errors and exit with its code."""
-    err.print(f"[bold red]error:[/bold red] {escape(str(exc))}", soft_wrap=True)
+    _print_error(exc)
     raise typer.Exit(exc.exit_code)
 
 
 def _run(fn: Callable[[], T]) -> T:
-    """Call the library; turn our errors into a message and an exit code."""
+    """Call the library; turn our errors (and a busy database) into a message and an exit
+    code."""
     try:
         return fn()
     except NextseasonError as exc:
         _fail(exc)
+    except sqlite3.OperationalError as exc:
+        if is_busy(exc):
+            _fail(busy_error())
+        raise
+
+
+def _today() -> date:
+    """Today, read once at the edge; the library is given it (tests pass their own)."""
+    return date.today()
+
+
+EARLIEST = date(1900, 1, 1)
+
+
+def _iso_date(value: str, option: str, today: date | None = None) -> str:
+    """``value`` as an ISO date between 1900-01-01 and ``today``, else a ConfigError."""
+    today = today or _today()
+    try:
+        d = date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
+    if d < EARLIEST:
+        raise ConfigError(f"{option} {value} is before {EARLIEST}; no data goes back that far")
+    if d > today:
+        raise ConfigError(f"{option} {value} is after today ({today}); dates cannot be in "
+                          "the future")
+    return d.isoformat()
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _opt_date(value: str | None, option: str) -> str | None:
+    return None if value is None else _iso_date(value, option)
+
+
+def _writable(output: Path | None) -> None:
+    """Check an output file can be written before doing the work (not after)."""
+    if output is None:
+        return
+    folder = output.parent if str(output.parent) else Path(".")
+    if output.is_dir():
+        raise ConfigError(f"-o {output} is a directory; give a file name")
+    if not folder.is_dir():
+        raise ConfigError(f"-o {output}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (output.exists() and not os.access(output, os.W_OK)):
+        raise ConfigError(f"-o {output}: no permission to write there")
+
+
+def _write_text(output: Path, text: str) -> None:
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"-o {output}: cannot write ({exc.strerror or exc})") from None
 
 
 @contextmanager
@@ -74,13 +185,6 @@ def _readonly(db: Path | None) -> Iterator[Any]:
         yield conn
     finally:
         conn.close()
-
-
-def _today() -> str:
-    """The real date: the CLI's edge is the one place that reads the clock."""
-    from datetime import date
-
-    return date.today().isoformat()
 
 
 def _resolve(conn: Any, query: str, *, json_errors: bool) -> int:
@@ -149,9 +253,15 @@ def build(
     data: Annotated[Path | None, typer.Option(
         "--data", metavar="DIR", show_default=False,
         help="Folder of raw files (see SOURCES.md). Default: $NEXTSEASON_DATA.")] = None,
+    allow_shrink: Annotated[bool, typer.Option(
+        "--allow-shrink", help="Replace the database even if a source is empty or lost over"
+        " 10% of its rows (or the sequel links, franchises or forecasts did).")] = False,
     db: DbOption = None,
 ) -> None:
-    """Import every raw file into a new database; replaces the old one only on success."""
+    """Import every raw file into a new database; replaces the old one only on success.
+
+    The articles and claims of the old database are carried into the new one.
+    """
     from .ingest.build import build as run_build
 
     target = resolve_db_path(db)
@@ -159,7 +269,8 @@ def build(
     with Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=False,
                   disable=not err.is_terminal and not sys.stderr.isatty()) as bar:
-        report = _run(lambda: run_build(data, target, progress=_RichProgress(bar)))
+        report = _run(lambda: run_build(data, target, progress=_RichProgress(bar),
+                                        allow_shrink=allow_shrink))
     for name, r in report.results.items():
         skipped = ", ".join(f"{n} {why}" for why, n in r.skipped.items())
         out.print(f"{name:<18} {r.read:>7,} read {r.stored:>7,} stored"
@@ -168,6 +279,15 @@ def build(
     out.print(f"[bold]Built[/bold] {report.db_path} ({report.size_bytes / 1e6:.1f} MB): {counts}")
     if report.link_stats:
         out.print("Linker: " + ", ".join(f"{k} {v:,}" for k, v in report.link_stats.items()))
+    if report.kept:
+        out.print("Kept from the previous database: "
+                  + ", ".join(f"{v:,} {k}s" for k, v in report.kept.items()))
+    if report.shrunk:
+        err.print("[yellow]warning:[/yellow] allowed to shrink: "
+                  + escape("; ".join(report.shrunk)))
+    if report.removed_stale:
+        err.print(f"Removed {report.removed_stale / 1e6:.1f} MB of temporary files left by"
+                  " interrupted builds")
 
 
 @app.command()
@@ -308,8 +428,10 @@ def forecast(
     from .report.render_forecast import show_forecast_text, write_batch
 
     if fmt not in ("csv", "jsonl"):
-        err.print(f"[bold red]error:[/bold red] --format must be csv or jsonl, not {fmt!r}")
-        raise typer.Exit(2)
+        _fail(ConfigError(f"--format must be csv or jsonl, not {fmt!r}"))
+    as_of = _run(lambda: _opt_date(as_of, "--as-of"))
+    until = _run(lambda: _opt_date(until, "--until"))
+    _run(lambda: _writable(output))
     with _readonly(db) as conn, err.status("training on what was known at that date…"):
         if query is not None:
             mal_id = _resolve(conn, query, json_errors=json_)
@@ -325,14 +447,20 @@ def forecast(
     if output is None:
         write_batch(run, sys.stdout, fmt)
     else:
-        with open(output, "w", encoding="utf-8", newline="") as f:
-            write_batch(run, f, fmt)
+        def write() -> None:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as f:
+                    write_batch(run, f, fmt)
+            except OSError as exc:
+                raise ConfigError(f"-o {output}: cannot write ({exc.strerror or exc})") from None
+
+        _run(write)
         err.print(f"{len(run.rows):,} forecasts and {len(run.ineligible):,} series without one"
                   f" → {escape(str(output))}")
 
 
 MaxBytesOption = Annotated[int, typer.Option(
-    "--max-bytes", metavar="N", help="Refuse files larger than this.")]
+    "--max-bytes", metavar="N", min=1, help="Refuse files larger than this.")]
 
 
 def _subject_finder(db: Path | None) -> Callable[[Any], tuple[str | None, int | None]]:
@@ -395,21 +523,36 @@ def ingest(
     from .claims.articles import ingest_paths
     from .claims.extract import extract_claims
     from .store.db import connect
+    from .textsafe import check_url
 
     target = resolve_db_path(db)
     if not target.exists():
         _fail(StoreError(f"no database at {target}. Build one first: nextseason build --data DIR"))
-    finder = _subject_finder(db)
-    conn = _run(lambda: connect(target))
-    try:
-        results = _run(lambda: ingest_paths(
-            conn, paths, url=url, published=published, max_bytes=max_bytes,
-            resolve_subject=finder,
-            extract=lambda art: extract_claims(art.text)))
-    finally:
-        conn.close()
+    url = _run(lambda: check_url(url))
+    published = _run(lambda: _opt_date(published, "--published"))
+    _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
+    finder = _run(lambda: _subject_finder(db))
+    def store() -> list[Any]:
+        conn = _run(lambda: connect(target))
+        try:
+            return _run(lambda: ingest_paths(
+                conn, paths, url=url, published=published, max_bytes=max_bytes,
+                resolve_subject=finder,
+                extract=lambda art: extract_claims(art.text)))
+        finally:
+            conn.close()
+
+    # A build that replaces the file meanwhile may have copied the articles before this
+    # ingest committed them; ingesting is idempotent, so store them again in the new file.
+    created: dict[str, bool] = {}
+    for _ in range(3):
+        before = _inode(target)
+        results = store()
+        created = created or {r.article_id: r.created for r in results}
+        if _inode(target) == before:
+            break
     for r in results:
-        state = "stored" if r.created else "already stored (unchanged)"
+        state = "stored" if created[r.article_id] else "already stored (unchanged)"
         when = r.published or "date unknown"
         about = f"{r.subject} (MAL {r.subject_mal_id})" if r.subject_mal_id else "subject unknown"
         out.print(f"{escape(str(r.path))}: {state}, article {r.article_id}, {len(r.claims)}"
@@ -460,10 +603,12 @@ def outlook(
 
     if fmt not in ("text", "md", "html", "json"):
         _fail(ConfigError(f"--format must be text, md, html or json, not {fmt!r}"))
+    _run(lambda: _writable(output))
+    when = _run(lambda: _opt_date(as_of, "--as-of"))
     with _readonly(db) as conn:
-        when = None if as_of is None else _run(lambda: _iso_date(as_of, "--as-of"))
         mal_id = _resolve(conn, query, json_errors=fmt == "json")
-        report = _run(lambda: build_outlook(conn, mal_id, when, today=_today()))
+        report = _run(lambda: build_outlook(conn, mal_id, when,
+                                            today=_today().isoformat()))
     if fmt == "text":
         from .report.render_outlook import outlook_text
 
@@ -471,7 +616,7 @@ def outlook(
             outlook_text(report, out)
         else:
             with open(output, "w", encoding="utf-8") as f:
-                outlook_text(report, Console(file=f, width=100, highlight=False))
+                outlook_text(report, _SafeConsole(file=f, width=100, highlight=False))
         return
     if fmt == "md":
         from .report.render_outlook import outlook_markdown
@@ -484,26 +629,18 @@ def outlook(
     else:
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text if fmt == "json" else terminal_safe(text))
     else:
-        output.write_text(text, encoding="utf-8")
+        _run(lambda: _write_text(output, text))
         err.print(f"wrote {escape(str(output))}")
-
-
-def _iso_date(value: str, option: str) -> str:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise ConfigError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", metavar="HOST",
                                       help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", metavar="PORT", help="Port.")] = 8000,
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=1, max=65535,
+                                      help="Port.")] = 8000,
     db: DbOption = None,
 ) -> None:
     """Serve the outlook pages and the JSON API (read-only) in the browser."""

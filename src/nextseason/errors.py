@@ -9,14 +9,16 @@ map them to HTTP statuses in one handler.
     NextseasonError
     ├── ConfigError            the data or database path is missing or unusable
     ├── StoreError             the database cannot be opened, is too new, or is not ours
-    │   └── MigrationError     a migration failed to apply
+    │   ├── MigrationError     a migration failed to apply
+    │   └── BusyError          another process holds the write lock past the busy timeout
     ├── InputError             a raw input file is wrong; names the file and the row/line
     │   ├── ArchiveError       truncated or corrupt zip / tar / gzip
     │   ├── EncodingError      the file is not UTF-8
     │   ├── SchemaError        a CSV column is missing or renamed; a JSON record lacks keys
     │   ├── RecordError        one record is malformed (error body, bad date, bad number,
     │   │                      unknown relation kind)
-    │   └── DataMissingError   a required file of the data directory is absent
+    │   ├── DataMissingError   a required file of the data directory is absent
+    │   └── ShrinkError        a rebuild would lose much of what the database held
     ├── QueryError             a query that cannot name a show (empty, symbols only, one
     │                          letter, too long)
     ├── NotFoundError          a title or id matches nothing in the catalogue (carries the
@@ -31,12 +33,14 @@ __all__ = [
     "ConfigError",
     "StoreError",
     "MigrationError",
+    "BusyError",
     "InputError",
     "ArchiveError",
     "EncodingError",
     "SchemaError",
     "RecordError",
     "DataMissingError",
+    "ShrinkError",
     "NotFoundError",
     "QueryError",
     "DownloadError",
@@ -59,6 +63,12 @@ class StoreError(NextseasonError):
 
 class MigrationError(StoreError):
     pass
+
+
+class BusyError(StoreError):
+    """The database is locked by another writer for longer than the busy timeout."""
+
+    exit_code = 6
 
 
 class InputError(NextseasonError):
@@ -97,6 +107,10 @@ class RecordError(InputError):
 
 class DataMissingError(InputError):
     pass
+
+
+class ShrinkError(InputError):
+    """The new catalogue is empty or much smaller than the database it would replace."""
 
 
 class NotFoundError(NextseasonError):

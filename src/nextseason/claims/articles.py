@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import InputError, RecordError
+from ..textsafe import check_url
 from .model import Claim
 from .reader import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, ArticleText, read_article
 
@@ -187,7 +189,9 @@ def _write(conn: sqlite3.Connection, art: ArticleText, claims: Sequence[Claim], 
         "INSERT INTO article (id, url, title, published, published_source, format, path, "
         "text, subject, subject_mal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (aid, url, art.title, as_of, source, art.format,
-         str(art.path) if art.path else None, art.text, subject, subject_mal_id),
+         # a file name that is not UTF-8 is stored with U+FFFD for its bad bytes
+         os.fsencode(art.path).decode("utf-8", "replace") if art.path else None, art.text,
+         subject, subject_mal_id),
     )
     conn.executemany(
         "INSERT INTO claim (article_id, idx, field, value, qualifier, subject, subject_mal_id, "
@@ -250,6 +254,7 @@ def ingest_paths(
     one page and is refused with more than one file; ``published`` applies to every file.
     """
     given = _check_published(published)
+    url = check_url(url)
     files = expand_paths(paths)
     if url is not None and len(files) != 1:
         raise InputError(

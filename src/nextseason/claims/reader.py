@@ -34,8 +34,12 @@ near the top of the text ("date 2023-07-17", "Published on July 17, 2023", "Upda
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -143,6 +147,12 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleTe
 
 
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, at most ``max_bytes``; only a regular file is opened.
+
+    A FIFO, a device or a socket named like an article is refused from ``stat`` (opening a
+    FIFO would wait forever for a writer); the file is then opened without blocking and
+    checked again, in case it was swapped in between.
+    """
     name = str(path)
     try:
         st = path.stat()
@@ -150,8 +160,11 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
         raise InputError("no such file", file=name) from None
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise InputError("is a directory, not an article file", file=name)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError("is not a regular file (a FIFO, device or socket); "
+                         "articles must be ordinary files", file=name)
     if st.st_size > max_bytes:
         raise InputError(
             f"the file is {st.st_size:,} bytes, over the limit of {max_bytes:,} bytes; "
@@ -159,11 +172,15 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
             file=name,
         )
     try:
-        with path.open("rb") as fh:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise InputError("is not a regular file; articles must be ordinary files",
+                                 file=name)
             data = fh.read(max_bytes + 1)
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc})", file=name) from exc
-    if len(data) > max_bytes:  # it grew, or stat lied (a pipe, /proc, ...)
+    if len(data) > max_bytes:  # it grew, or stat lied (/proc, ...)
         raise InputError(
             f"the file is over the limit of {max_bytes:,} bytes; "
             "raise the limit (max_bytes / --max-bytes) or trim the file",
@@ -183,8 +200,12 @@ def _decode(data: bytes, name: str) -> str:
     for magic, what in _SIGNATURES:
         if head.startswith(magic):
             raise InputError(f"binary file ({what}), not a text article", file=name)
-    if b"\x00" in head:
-        raise InputError("binary file (contains NUL bytes), not a text article", file=name)
+    nul = data.find(b"\x00")
+    if nul >= 0:  # anywhere in the file, not only in the sniffed head
+        line = data.count(b"\n", 0, nul) + 1
+        column = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        raise InputError("binary file (contains NUL bytes), not a text article",
+                         file=name, where=f"line {line}, column {column}")
     control = sum(1 for b in head if (b < 32 and b not in b"\t\n\r\f\v\x1b") or b == 127)
     if control > _CONTROL_SHARE * len(head):
         raise InputError(
@@ -232,34 +253,48 @@ def _clean_title(value: Any) -> str | None:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_RULE = re.compile(r"^[ \t]{0,3}(?:(?:[-*_=][ \t]*){3,})$")
-_TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$")
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*\S+.*$")
-_QUOTE = re.compile(r"^[ \t]{0,3}(?:>[ \t]?)+")
-_BULLET = re.compile(r"^([ \t]*)[*+-][ \t]+")
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+# Every pattern below is linear by construction: a repeated part never overlaps what follows
+# it (possessive quantifiers, or character classes that exclude the next delimiter and the
+# pattern's own opener), so a failed attempt stops at the next opener instead of scanning to
+# the end of the line and backtracking. ``tests/test_reader_fuzz.py`` and
+# ``benchmarks/bench_hostile.py`` check this on pathological input.
+_ATX_OPEN = re.compile(r"[ \t]{0,3}+(#{1,6}+)(?![^ \t])")
+_RULE = re.compile(r"[ \t]{0,3}+(?:[-*_=][ \t]*+){3,}+\Z")
+_TABLE_SEP = re.compile(
+    r"[ \t]*+\|?[ \t]*+:?-{3,}+:?[ \t]*+(?:\|[ \t]*+:?-{3,}+:?[ \t]*+)*+\|?[ \t]*+\Z"
+)
+_REF_DEF = re.compile(r"[ \t]{0,3}+\[[^\[\]]++\]:[ \t]*+\S")
+_QUOTE = re.compile(r"^[ \t]{0,3}+(?:>[ \t]?+)++")
+_BULLET = re.compile(r"^([ \t]*+)[*+-][ \t]++")
+_BACKTICKS = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~|])")
-_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])[ \t]*")
-_LINK = re.compile(r"\[([^\]]*)\](?:\((?:[^()]|\([^)]*\))*\)|\[[^\]]*\])")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|[^>\s@]+@[^>\s@]+)>")
-_HTML_BLOCK = re.compile(
-    r"(?:<(script|style|noscript|iframe|object|embed|template)\b.*?</\1\s*>|<!--.*?-->)"
-    r"[ \t]*",
-    re.I | re.S,
+_IMAGE = re.compile(r"!\[[^\[\]]*+\](?:\([^()]*+\)|\[[^\[\]]*+\])[ \t]*+")
+_LINK = re.compile(
+    r"\[([^\[\]]*+)\](?:\((?:[^()]++|\([^()]*+\))*+\)|\[[^\[\]]*+\])"
 )
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^<>\s]++|[^<>\s@]++@[^<>\s@]++)>")
+_HTML_DROP = ("script", "style", "noscript", "iframe", "object", "embed", "template")
+_HTML_OPEN = re.compile(r"<(" + "|".join(_HTML_DROP) + r")\b|<!--", re.I)
+_HTML_CLOSE = re.compile(r"</(" + "|".join(_HTML_DROP) + r")\s*+>|-->", re.I)
 _HTML_VOID = re.compile(
-    r"<(?:img|br|hr|input|embed|source|wbr|meta|link|area|track)\b[^<>]*>[ \t]*", re.I
+    r"<(?:img|br|hr|input|embed|source|wbr|meta|link|area|track)\b[^<>]*+>[ \t]*+", re.I
 )
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.S)
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*+(?:\s[^<>]*+)?/?>")
 _EMPHASIS = (
-    re.compile(r"(\*\*\*|___)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(~~)(?=\S)(.+?)(?<=\S)\1"),
-    re.compile(r"(\*)(?=[^\s*])(.+?)(?<=[^\s*])\*"),
-    re.compile(r"(?<![A-Za-z0-9_])(_)(?=[^\s_])(.+?)(?<=[^\s_])_(?![A-Za-z0-9_])"),
+    re.compile(r"(\*\*\*)(?=\S)((?:[^*]|\*(?!\*\*))+?)(?<=\S)\*\*\*"),
+    re.compile(r"(___)(?=\S)((?:[^_]|_(?!__))+?)(?<=\S)___"),
+    re.compile(r"(\*\*)(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"),
+    re.compile(r"(__)(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"),
+    re.compile(r"(~~)(?=\S)((?:[^~]|~(?!~))+?)(?<=\S)~~"),
+    re.compile(r"(\*)(?=[^\s*])([^*]+?)(?<=[^\s*])\*"),
+    re.compile(r"(?<![A-Za-z0-9_])(_)(?=[^\s_])((?:[^_]|(?<=[A-Za-z0-9])_(?=[A-Za-z0-9]))+?)"
+               r"(?<=[^\s_])_(?![A-Za-z0-9_])"),
 )
+#: Nested emphasis is unwrapped one level per pass; deeper nesting stays as written.
+_EMPHASIS_PASSES = 4
 _PROTECT = "\ue000"  # private-use: stands in for escaped characters while stripping
+_PROTECTED = re.compile(f"{_PROTECT}(\\d++){_PROTECT}")
+_ESCAPE_OR_PROTECT = re.compile(f"{_ESCAPE.pattern}|{_PROTECT}")
 
 
 def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -281,16 +316,60 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return meta, text[m.end():]
 
 
+def _atx(line: str) -> str | None:
+    """The text of an ATX heading line (``## Title ##`` → ``Title``), or None."""
+    m = _ATX_OPEN.match(line)
+    if m is None:
+        return None
+    content = line[m.end():].strip(" \t")
+    bare = content.rstrip("#")
+    if bare != content and bare and bare[-1] in " \t":  # a closing sequence ` ##`
+        content = bare.rstrip(" \t")
+    return content
+
+
 def _markdown_title(md: str) -> str | None:
     in_fence = False
     for line in md.split("\n"):
         if _FENCE.match(line):
             in_fence = not in_fence
             continue
-        m = None if in_fence else _ATX.match(line)
-        if m and m.group(2):
-            return _clean_title(_inline(m.group(2)))
+        heading = None if in_fence else _atx(line)
+        if heading:
+            return _clean_title(_inline(heading))
     return None
+
+
+def _drop_html_blocks(text: str) -> str:
+    """Remove ``<script>…</script>`` (and the other active elements) with their content, and
+    ``<!-- comments -->``, with the spaces after them; an opener without its closer stays.
+
+    Linear: the closers are found once, and each opener looks up the next one by bisection.
+    """
+    closers: dict[str, list[tuple[int, int]]] = {}
+    for m in _HTML_CLOSE.finditer(text):
+        key = (m.group(1) or "--").lower()
+        closers.setdefault(key, []).append((m.start(), m.end()))
+    if not closers:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for m in _HTML_OPEN.finditer(text):
+        if m.start() < pos:
+            continue
+        key = (m.group(1) or "--").lower()
+        found = closers.get(key, [])
+        i = bisect.bisect_left(found, (m.end(), -1))  # a closer after the opener ("<!-->"
+        # is not a closed comment)
+        if i == len(found):
+            continue
+        end = found[i][1]
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        parts.append(text[pos:m.start()])
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def markdown_to_text(md: str) -> str:
@@ -323,7 +402,7 @@ def markdown_to_text(md: str) -> str:
 
     def flush() -> None:
         if prose:
-            block = _HTML_BLOCK.sub("", "\n".join(prose))
+            block = _drop_html_blocks("\n".join(prose))
             for line in block.split("\n"):
                 converted = _markdown_line(line)
                 if converted is not None:
@@ -360,22 +439,46 @@ def _markdown_line(line: str) -> str | None:
     """One prose line as text; None for a line that is only markup (dropped entirely)."""
     if _RULE.match(line) or _TABLE_SEP.match(line) or _REF_DEF.match(line):
         return None
-    m = _ATX.match(line)
-    if m:
-        return _inline(m.group(2) or "")
+    heading = _atx(line)
+    if heading is not None:
+        return _inline(heading)
     line = _QUOTE.sub("", line)
     line = _BULLET.sub(r"\1- ", line)
     return _inline(line)
+
+
+def _code_spans(line: str) -> list[tuple[int, int, int, int]]:
+    """``(start, end, content start, content end)`` of each code span: a run of n backticks
+    up to the next run of exactly n (CommonMark). Linear: each run's next equal run is found
+    in one backward pass."""
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(line)]
+    following: list[int | None] = [None] * len(runs)
+    last: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        n = runs[i][1] - runs[i][0]
+        following[i] = last.get(n)
+        last[n] = i
+    spans = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1
+            continue
+        spans.append((runs[i][0], runs[j][1], runs[i][1], runs[j][0]))
+        i = j + 1
+    return spans
 
 
 def _inline(line: str) -> str:
     """Inline markup of one line; code spans are kept verbatim."""
     parts: list[str] = []
     pos = 0
-    for m in _CODE_SPAN.finditer(line):
-        parts.append(_inline_prose(line[pos:m.start()]))
-        parts.append(m.group(2).strip() if m.group(2).strip() else m.group(2))
-        pos = m.end()
+    for start, end, inner_start, inner_end in _code_spans(line):
+        parts.append(_inline_prose(line[pos:start]))
+        code = line[inner_start:inner_end]
+        parts.append(code.strip() if code.strip() else code)
+        pos = end
     parts.append(_inline_prose(line[pos:]))
     return "".join(parts)
 
@@ -384,20 +487,23 @@ def _inline_prose(s: str) -> str:
     escaped: list[str] = []
 
     def protect(m: re.Match[str]) -> str:
-        escaped.append(m.group(1))
+        escaped.append(m.group(1) or m.group(0))
         return f"{_PROTECT}{len(escaped) - 1}{_PROTECT}"
 
-    s = _ESCAPE.sub(protect, s)
+    # the placeholder character itself, when the text has it, is protected like an escape,
+    # so that restoring the placeholders gives back exactly the text's own characters
+    s = _ESCAPE_OR_PROTECT.sub(protect, s)
     s = _IMAGE.sub("", s)
     s = _LINK.sub(r"\1", s)
     s = _AUTOLINK.sub(r"\1", s)
     s = _HTML_VOID.sub("", s)
     s = _HTML_TAG.sub("", s)
     for pattern in _EMPHASIS:
-        previous = None
-        while previous != s:
-            previous, s = s, pattern.sub(r"\2", s)
-    return re.sub(f"{_PROTECT}(\\d+){_PROTECT}", lambda m: escaped[int(m.group(1))], s)
+        for _ in range(_EMPHASIS_PASSES):
+            s, n = pattern.subn(r"\2", s)
+            if not n:
+                break
+    return _PROTECTED.sub(lambda m: escaped[int(m.group(1))], s)
 
 
 # ------------------------------------------------------------------------------------ HTML
@@ -424,6 +530,9 @@ _DATE_META = (
     "dc.date", "dcterms.issued", "dcterms.date", "dcterms.created", "sailthru.date",
     "parsely-pub-date", "citation_publication_date", "citation_date", "datecreated",
 )
+#: Pages with more elements than this skip trafilatura (see :func:`html_to_text`).
+MAX_MAIN_TEXT_ELEMENTS = 20_000
+_HTML_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 _PUBLISH_CLASS = re.compile(r"publish|posted|entry-date|post-date|byline|dateline", re.I)
 
 
@@ -439,14 +548,30 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
 
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+        # control characters are parse errors in HTML, and lxml refuses them as node text
+        html = _HTML_CONTROL.sub("", html)
+        tree = lxml.html.document_fromstring(_limit_attributes(html).encode("utf-8"),
+                                             parser=parser)
     except (lxml.etree.ParserError, ValueError):  # "Document is empty": no elements at all
         return "", None, None
     title = _html_title(tree)
     published = _html_published(tree)
     _clean(tree)
-    cleaned = lxml.html.tostring(tree, encoding="unicode")
-    text = trafilatura.extract(
+    text = None
+    # trafilatura's main-text search grows faster than the page beyond some tens of thousands
+    # of elements (a 4 MB page of short paragraphs with dates took minutes); such a page is
+    # not an article anyway, and its cleaned body text is used instead
+    if sum(1 for _ in itertools.islice(tree.iter(), MAX_MAIN_TEXT_ELEMENTS + 1)
+           ) <= MAX_MAIN_TEXT_ELEMENTS:
+        text = _main_text(trafilatura, lxml.html.tostring(tree, encoding="unicode"))
+    if not text or not text.strip():
+        text = _body_text(tree)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return text, title, published
+
+
+def _main_text(trafilatura: Any, cleaned: str) -> str | None:
+    text: str | None = trafilatura.extract(
         cleaned,
         include_comments=False,
         include_tables=True,
@@ -455,12 +580,12 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         output_format="txt",
         favor_precision=True,
         deduplicate=False,
+        # no readability/jusText fallbacks: jusText's paragraph revision is quadratic in the
+        # number of paragraphs (a 1 MB page of short paragraphs took minutes)
+        fast=True,
         with_metadata=False,
     )
-    if not text or not text.strip():
-        text = _body_text(tree)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    return text, title, published
+    return text
 
 
 def _html_title(tree: Any) -> str | None:
@@ -490,7 +615,7 @@ def _html_published(tree: Any) -> str | None:
     for script in tree.xpath('//script[contains(@type, "ld+json")]'):
         try:
             data = json.loads(script.text_content())
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # RecursionError: absurdly deep JSON
             continue
         for key in ("datePublished", "dateCreated"):
             found = _normalize_date(_find_key(data, key))
@@ -534,6 +659,48 @@ def _find_key(data: Any, key: str, depth: int = 0) -> Any:
     return None
 
 
+# A start tag and its attribute section, the way an HTML tokenizer reads it (quoted values may
+# hold ">"); it cannot fail once it has seen "<" and a letter, so matches never overlap and one
+# pass over the page is linear.
+_START_TAG = re.compile(
+    r"""<[A-Za-z][^\s/>]*+((?:[\s/]++(?:[^\s"'>/=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+)?+)*+)"""
+)
+_ATTRIBUTE = re.compile(
+    r"""[^\s"'>/=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
+)
+#: More attributes than this on one element are dropped before parsing: libxml2 checks each
+#: new attribute against all earlier ones, so 50,000 attributes took minutes.
+MAX_ATTRIBUTES = 100
+_LONG_ATTRIBUTES = 2_000  # characters; only tags with a longer attribute section are counted
+
+
+def _limit_attributes(html: str) -> str:
+    """``html`` with every start tag cut to its first :data:`MAX_ATTRIBUTES` attributes."""
+    parts: list[str] = []
+    pos = 0
+    for m in _START_TAG.finditer(html):
+        if m.end(1) - m.start(1) < _LONG_ATTRIBUTES:
+            continue
+        attrs = [a.group(0) for a in itertools.islice(
+            _ATTRIBUTE.finditer(html, m.start(1), m.end(1)), MAX_ATTRIBUTES + 1)]
+        if len(attrs) <= MAX_ATTRIBUTES:
+            continue
+        parts.append(html[pos:m.start(1)])
+        parts.append(" " + " ".join(attrs[:MAX_ATTRIBUTES]))
+        pos = m.end(1)
+    if not parts:
+        return html
+    parts.append(html[pos:])
+    return "".join(parts)
+
+
+def _bad_attribute(name: str, value: str) -> bool:
+    low = name.lower()
+    return low.startswith("on") or low == "style" or (
+        low in _URL_ATTRS and _BAD_URL.match(re.sub(r"[\s\x00-\x1f]+", "", value)) is not None
+    )
+
+
 def _clean(tree: Any) -> None:
     """Remove active content and page chrome from ``tree`` in place."""
     for el in list(tree.iter()):
@@ -546,24 +713,22 @@ def _clean(tree: Any) -> None:
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
-        for attr in list(el.attrib):
-            low = attr.lower()
-            value = re.sub(r"[\s\x00-\x1f]+", "", el.attrib[attr])
-            if low.startswith("on") or low == "style" or (
-                low in _URL_ATTRS and _BAD_URL.match(value)
-            ):
-                del el.attrib[attr]
+        bad = [name for name, value in el.attrib.items() if _bad_attribute(name, value)]
+        for name in bad:
+            del el.attrib[name]
     _assert_clean(tree)
 
 
 def _assert_clean(tree: Any) -> None:
+    """Check what :func:`_clean` promises (the same rules: a ``title="data: …"`` is text, not
+    a URL, and stays)."""
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
         if el.tag.lower() in _DROP_TAGS:
             raise AssertionError(f"<{el.tag}> survived HTML cleaning")
         for attr, value in el.attrib.items():
-            if attr.lower().startswith("on") or _BAD_URL.match(re.sub(r"\s+", "", value)):
+            if _bad_attribute(attr, value):
                 raise AssertionError(f"{attr}= survived HTML cleaning")
 
 

@@ -17,9 +17,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError, DataMissingError, NextseasonError
-from ..store.db import connect
-from .context import ImportContext, ImportResult
+from ..errors import (
+    ConfigError,
+    DataMissingError,
+    InputError,
+    NextseasonError,
+    ShrinkError,
+    StoreError,
+)
+from ..store.carry import carry_user_data, held_counts, shrinkage
+from ..store.db import connect, connect_readonly
+from .context import ImportContext, ImportResult, record_errors
 from .readers import sha256_file
 from .sources import SOURCES, Source
 
@@ -50,6 +58,9 @@ class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     link_stats: dict[str, int] = field(default_factory=dict)
     size_bytes: int = 0
+    kept: dict[str, int] = field(default_factory=dict)  # user rows carried over, per table
+    shrunk: list[str] = field(default_factory=list)  # drops allowed by allow_shrink
+    removed_stale: int = 0  # bytes of killed builds' temporary files removed
 
 
 def resolve_data_dir(data: str | os.PathLike[str] | None) -> Path:
@@ -67,7 +78,7 @@ def resolve_data_dir(data: str | os.PathLike[str] | None) -> Path:
 def _hash_source(path: Path) -> str:
     if path.is_dir():
         h = hashlib.sha256()
-        for f in sorted(p for p in path.iterdir() if p.is_file()):
+        for f in sorted(p for p in path.iterdir() if p.is_file()):  # (is_file: no FIFOs)
             h.update(f.name.encode() + b"\0" + sha256_file(f).encode())
         return h.hexdigest()
     return sha256_file(path)
@@ -81,6 +92,9 @@ def import_source(
     path = data_dir / source.path
     if not path.exists():
         raise DataMissingError(f"missing input for {source.name}. {DATA_HELP}", file=str(path))
+    if not (path.is_file() or path.is_dir()):  # a FIFO would make the hash wait forever
+        raise InputError(f"input for {source.name} is not a regular file (a FIFO, device or "
+                         "socket)", file=str(path))
     content_hash = _hash_source(path)
     conn.execute(
         "INSERT INTO snapshot (name, kind, as_of, file, content_hash, row_count, stored_count)"
@@ -94,7 +108,10 @@ def import_source(
     ctx = ImportContext(conn, data_dir, snapshot_id, source.as_of,
                         advance=lambda n: progress.advance(source, n))
     progress.start(source)
-    result = source.importer(path, ctx)
+    # the importers name the row of a malformed record; anything that still slips through
+    # is named by its file here rather than reaching the user as a traceback
+    with record_errors(str(path), "a record"):
+        result = source.importer(path, ctx)
     conn.execute(
         "UPDATE snapshot SET row_count = ?, stored_count = ?, skipped = ? WHERE id = ?",
         (result.read, result.stored, json.dumps(dict(sorted(result.skipped.items()))),
@@ -131,6 +148,47 @@ def _link(conn: sqlite3.Connection) -> dict[str, int]:
     return stats
 
 
+def _stale_temporaries(target: Path) -> list[Path]:
+    """Temporary files of earlier builds into ``target`` whose process is gone (killed)."""
+    stale = []
+    for path in target.parent.glob(f".{target.name}.building-*"):
+        pid = path.name.removesuffix("-journal").rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue  # another build is running now
+        stale.append(path)
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it exists, owned by someone else
+        return True
+    return True
+
+
+def _fsync(path: Path, *, directory: bool = False) -> None:
+    fd = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if directory else 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _previous(target: Path) -> sqlite3.Connection | None:
+    """The database being replaced, read-only; None if there is none (or an empty file).
+    A file that is not a nextseason database is refused: it is not ours to replace."""
+    if not target.exists() or (target.is_file() and target.stat().st_size == 0):
+        return None
+    try:
+        return connect_readonly(target)
+    except StoreError as exc:
+        raise StoreError(f"{exc}; refusing to replace it. Move it away or choose another --db"
+                         ) from None
+
+
 def build(
     data: str | os.PathLike[str] | None,
     db_path: str | os.PathLike[str],
@@ -139,18 +197,35 @@ def build(
     sources: Iterable[Source] = SOURCES,
     after_import: Callable[[sqlite3.Connection], None] | None = None,
     forecasts: bool = True,
+    allow_shrink: bool = False,
 ) -> BuildReport:
-    """Build the whole database from ``data`` into ``db_path``, atomically."""
+    """Build the whole database from ``data`` into ``db_path``, atomically.
+
+    The articles and claims of the database being replaced are carried into the new one
+    (``report.kept``). Before anything is replaced, every source's row count and the numbers
+    of sequel links, franchises and forecasts are compared with the old database's: an empty
+    source, or a drop of more than :data:`~nextseason.store.carry.MAX_DROP`, raises
+    :class:`ShrinkError` unless ``allow_shrink``. The new file is fsynced before the atomic
+    rename; temporary files left by killed builds are removed first.
+    """
     data_dir = resolve_data_dir(data)
     target = Path(db_path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
-    for leftover in (tmp, Path(f"{tmp}-journal")):
-        leftover.unlink(missing_ok=True)
     progress = progress or Progress()
     report = BuildReport(db_path=target)
-    conn = connect(tmp)
+    for leftover in _stale_temporaries(target):
+        report.removed_stale += leftover.stat().st_size if leftover.exists() else 0
+        leftover.unlink(missing_ok=True)
+    old = _previous(target)
+    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
     try:
+        conn = connect(tmp)
+    except BaseException:
+        if old is not None:
+            old.close()
+        raise
+    try:
+        before = held_counts(old) if old is not None else None
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN IMMEDIATE")
@@ -175,15 +250,37 @@ def build(
         for table in ("anime", "title", "relation", "observation", "source_work",
                       "video_sales", "crosswalk", "sequel_link", "franchise"):
             report.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        after = held_counts(conn)
+        if not forecasts:
+            after.derived.pop("forecast", None)
+        shrunk = shrinkage(before, after)
+        if shrunk and not allow_shrink:
+            raise ShrinkError(
+                "the new database would hold much less than "
+                + ("the one it replaces" if before else "a catalogue should")
+                + ": " + "; ".join(shrunk) + ". Check the raw files, or pass --allow-shrink "
+                "to replace it anyway", file=str(data_dir))
+        report.shrunk = shrunk
+        if old is not None:
+            progress.stage("carrying over articles and claims")
+            conn.execute("BEGIN IMMEDIATE")
+            report.kept = carry_user_data(old, conn)
+            conn.execute("COMMIT")
         conn.execute("ANALYZE")
         conn.execute("VACUUM")
         conn.close()
+        _fsync(tmp)
         os.replace(tmp, target)
+        _fsync(target.parent, directory=True)
     except BaseException:
         try:
             conn.close()
         finally:
             tmp.unlink(missing_ok=True)
+            Path(f"{tmp}-journal").unlink(missing_ok=True)
         raise
+    finally:
+        if old is not None:
+            old.close()
     report.size_bytes = target.stat().st_size
     return report

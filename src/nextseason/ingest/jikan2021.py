@@ -21,7 +21,7 @@ from .catalogue import (
     split_genres,
     write_records,
 )
-from .context import ImportContext, ImportResult, to_float, to_int
+from .context import ImportContext, ImportResult, record_errors, to_float, to_int
 from .dates import parse_mal_range
 from .readers import is_error_body, iter_tar_json
 
@@ -96,7 +96,8 @@ def _records(path: Path, ctx: ImportContext, result: ImportResult) -> Iterator[A
             continue
         if not isinstance(data, dict):
             raise RecordError("expected one JSON object per file", file=f"{path}!{name}")
-        rec = parse_record(data, file=f"{path}!{name}")
+        with record_errors(f"{path}!{name}", f"mal_id {data.get('mal_id')}"):
+            rec = parse_record(data, file=f"{path}!{name}")
         if rec.mal_id in seen:
             result.skipped["duplicate mal_id (listed in several seasons)"] += 1
             continue

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import RecordError
 from .catalogue import AnimeRecord, normalize_season, normalize_status, write_records
-from .context import ImportContext, ImportResult, to_float, to_int
+from .context import ImportContext, ImportResult, record_errors, to_float, to_int
 from .dates import parse_mal_range
 from .readers import iter_csv
 
@@ -87,7 +87,8 @@ def _records(path: Path, ctx: ImportContext, result: ImportResult) -> Iterator[A
         result.read += 1
         if result.read % 500 == 0:
             ctx.advance(500)
-        rec = parse_row(row, file=str(path), where=f"line {line}")
+        with record_errors(str(path), f"line {line}"):
+            rec = parse_row(row, file=str(path), where=f"line {line}")
         if rec.mal_id in seen:
             result.skipped["duplicate mal_id"] += 1
             continue

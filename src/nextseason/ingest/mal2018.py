@@ -21,7 +21,7 @@ from .catalogue import (
     split_genres,
     write_records,
 )
-from .context import ImportContext, ImportResult, to_float, to_int
+from .context import ImportContext, ImportResult, record_errors, to_float, to_int
 from .dates import parse_mal_range
 from .readers import iter_csv
 
@@ -109,7 +109,8 @@ def _records(path: Path, ctx: ImportContext, result: ImportResult) -> Iterator[A
     seen: set[int] = set()
     for line, row in iter_csv(path, COLUMNS, member="AnimeList.csv"):
         result.read += 1
-        rec = parse_row(row, file=f"{path}!AnimeList.csv", where=f"line {line}")
+        with record_errors(f"{path}!AnimeList.csv", f"line {line}"):
+            rec = parse_row(row, file=f"{path}!AnimeList.csv", where=f"line {line}")
         if rec.mal_id in seen:
             result.skipped["duplicate anime_id"] += 1
             continue

@@ -119,6 +119,15 @@ def iter_csv(
                             file=name,
                             where=f"line {line}",
                         )
+                short = [c for c in required if row.get(c) is None]
+                if short:  # fewer fields than the header names
+                    raise RecordError(
+                        f"{len(header) - sum(v is None for v in row.values())} fields for a "
+                        f"{len(header)}-column header (no {', '.join(map(repr, short[:3]))}"
+                        + (", ...)" if len(short) > 3 else ")"),
+                        file=name,
+                        where=f"line {line}",
+                    )
                 yield line, row
         except UnicodeDecodeError as exc:
             bad_line, byte = _first_bad_line(path, member)

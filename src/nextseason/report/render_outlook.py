@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..textsafe import markdown_url
 from .charts import curve_svg, timeline_svg
 from .outlook import OutlookReport, comparable_line, factor_line, headline_notes, work_line
 
@@ -144,5 +145,6 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
     lines += ["", "## Sources", ""]
     lines += [f"{s.n}. {_md_escape(s.name)}{', ' + s.as_of if s.as_of else ''}"
               f"{' — ' + _md_escape(s.detail) if s.detail else ''}"
-              f"{' <' + s.url + '>' if s.url else ''}" for s in r.sources]
+              f"{' <' + link + '>' if (link := markdown_url(s.url)) else ''}"
+              for s in r.sources]
     return "\n".join(lines) + "\n"

@@ -41,7 +41,7 @@ def check_query(query: str) -> str:
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(q):,} characters long; a title is at most"
                          f" {MAX_QUERY_CHARS}")
-    if q.isdigit():
+    if q.isascii() and q.isdigit():
         return q
     key = normalize(q)
     letters = sum(ch.isalnum() for ch in key)
@@ -125,8 +125,8 @@ def resolve_anime(conn: sqlite3.Connection, query: str, *, index: Any = None) ->
     from .normalize import normalize
 
     q = check_query(query)
-    if q.isdigit():
-        if len(q) <= 9 and conn.execute("SELECT 1 FROM anime WHERE mal_id = ?",
+    if q.isascii() and q.isdigit():
+        if len(q) <= 18 and conn.execute("SELECT 1 FROM anime WHERE mal_id = ?",
                                         (int(q),)).fetchone():
             return int(q)
         raise NotFoundError(f"No anime with MAL id {q} in the catalogue"

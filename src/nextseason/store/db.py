@@ -8,12 +8,32 @@ from pathlib import Path
 
 import platformdirs
 
-from ..errors import StoreError
+from ..errors import BusyError, StoreError
 from .migrations import apply_migrations
 
-__all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly"]
+__all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly", "is_busy",
+           "busy_error", "BUSY_TIMEOUT"]
 
 ENV_DB = "NEXTSEASON_DB"
+#: The one lock policy: every connection, reader or writer, waits this many seconds for
+#: another process's lock, then gives up with :class:`BusyError` (never a traceback, and
+#: never "not a nextseason database").
+BUSY_TIMEOUT = 5.0
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the lock."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc).lower() or "busy" in str(exc).lower())
+
+
+def busy_error(path: str | os.PathLike[str] | None = None) -> BusyError:
+    where = f"{path}: " if path else ""
+    return BusyError(
+        f"{where}the database is busy: another nextseason process (a build or an ingest) is "
+        f"writing it and did not finish within {BUSY_TIMEOUT:g} s. Try again when it has "
+        "finished"
+    )
 
 
 def default_db_path() -> Path:
@@ -32,6 +52,7 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
 
 def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
 
@@ -46,11 +67,13 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite3.Co
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
     try:
-        conn = sqlite3.connect(str(p), isolation_level=None)
+        conn = sqlite3.connect(str(p), isolation_level=None, timeout=BUSY_TIMEOUT)
         _tune(conn)
         if migrate:
             apply_migrations(conn)
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise busy_error(p) from None
         raise StoreError(f"{p}: cannot open as a nextseason database ({exc})") from exc
     return conn
 
@@ -63,11 +86,14 @@ def connect_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
             f"no database at {p}. Build one first: nextseason build --data PATH/TO/data/raw"
         )
     try:
-        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=BUSY_TIMEOUT)
         _tune(conn)
         conn.execute("PRAGMA query_only = 1")
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise busy_error(p) from None
         raise StoreError(f"{p}: not a nextseason database ({exc})") from exc
     if "anime" not in names or "_migrations" not in names:
         raise StoreError(f"{p}: not a nextseason database (no catalogue tables)")

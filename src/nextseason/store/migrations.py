@@ -57,7 +57,10 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
             conn.execute("INSERT INTO _migrations (name) VALUES (?)", (name,))
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+                raise  # the caller reports a busy database
             raise MigrationError(f"migration {name} failed: {exc}") from exc
         newly.append(name)
     return newly

@@ -27,9 +27,17 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import ConfigError, NextseasonError, NotFoundError, QueryError, StoreError
+from ..errors import (
+    BusyError,
+    ConfigError,
+    NextseasonError,
+    NotFoundError,
+    QueryError,
+    StoreError,
+)
 from ..report.outlook import OutlookReport
 from ..search.resolve import resolve_anime
+from ..store.db import is_busy
 from .markdown import SAFE_ASSET, render_markdown
 from .schemas import ErrorOut, SearchOut, SeasonOut, TimelineOut
 from .season import SEASONS, latest_season, season_view
@@ -47,7 +55,14 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorOut, "description": "No such anime or season."}}
 
 
+#: Seconds a client is asked to wait when the database is busy (a build or an ingest).
+RETRY_AFTER = 5
+
+
 def _status(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, BusyError) or is_busy(exc):
+        log.warning("database busy: %s", exc)
+        return 503, "the database is busy (being rebuilt or written); try again in a moment"
     if isinstance(exc, NotFoundError):
         return 404, str(exc)
     if isinstance(exc, (StoreError, ConfigError)):
@@ -83,6 +98,14 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
     )
     app.state.store = store
     app.add_middleware(SecurityHeaders)
+
+    @app.middleware("http")
+    async def notice_a_changed_database(request: Request, call_next: Any) -> Response:
+        """A build or an ingest changed the file: drop the cached pages and the index."""
+        if store.changed():
+            await run_in_threadpool(store.reload)
+        response: Response = await call_next(request)
+        return response
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(request: Request, name: str, status_code: int = 200, **ctx: object) -> HTMLResponse:
@@ -92,6 +115,8 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
                         headers: dict[str, str] | None = None) -> Response:
         """The one place where errors become HTTP statuses: JSON under /api/, else a page."""
         status, message = _status(exc)
+        if status == 503:
+            headers = {**(headers or {}), "Retry-After": str(RETRY_AFTER)}
         if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
             return JSONResponse({"error": message, "status": status}, status, headers=headers)
         response = page(request, "error.html", status, status=status, message=message)

@@ -1,5 +1,11 @@
 """The app's read-only view of the store: one connection per thread, the search index built
-once, and outlook reports cached (the database never changes while the app runs)."""
+once, and outlook reports cached — until the database changes.
+
+A ``build`` replaces the file and an ``ingest`` writes into it while the app runs. Before each
+request the app compares the file's identity (device, inode, size, modification time) with
+what it last saw (:meth:`WebStore.changed`, one ``stat``); when it differs it drops its
+connections, the cached reports and the search index (:meth:`WebStore.reload`), so pages show
+the new sources at once."""
 
 from __future__ import annotations
 
@@ -32,17 +38,49 @@ class WebStore:
         self.path = Path(db_path)
         self.today: Callable[[], str] = today or (lambda: date.today().isoformat())
         self._local = threading.local()
-        self.index = SearchIndex.from_db(self.conn())  # also checks the database opens
-        self._json: dict[int, bytes] = {}
         self._lock = threading.Lock()
+        self._json_lock = threading.Lock()
+        self._generation = 0
+        self._seen = self._identity()
+        self._json: dict[int, bytes] = {}
         self.outlook = lru_cache(maxsize=512)(self._outlook)
+        self.index = SearchIndex.from_db(self.conn())  # also checks the database opens
+
+    def _identity(self) -> tuple[int, ...] | None:
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def changed(self) -> bool:
+        """Whether the database file changed since it was last (re)loaded (cheap)."""
+        return self._identity() != self._seen
+
+    def reload(self) -> None:
+        """Forget every cached page and connection and rebuild the search index."""
+        with self._lock:
+            seen = self._identity()
+            if seen == self._seen:
+                return  # another request reloaded it already
+            self._generation += 1
+            self.outlook.cache_clear()
+            with self._json_lock:
+                self._json = {}
+            self.index = SearchIndex.from_db(self.conn())
+            self._seen = seen
 
     def conn(self) -> sqlite3.Connection:
-        """This thread's read-only connection (sqlite3 connections stay in their thread)."""
+        """This thread's read-only connection (sqlite3 connections stay in their thread),
+        reopened after the database changed."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and self._local.generation != self._generation:
+            conn.close()
+            conn = None
         if conn is None:
             conn = connect_readonly(self.path)
             self._local.conn = conn
+            self._local.generation = self._generation
         return conn
 
     def _outlook(self, mal_id: int) -> OutlookReport:
@@ -59,8 +97,9 @@ class WebStore:
         if body is None:
             body = json.dumps(self.outlook(mal_id).to_dict(), ensure_ascii=False,
                               separators=(",", ":")).encode()
-            with self._lock:
-                if len(self._json) >= JSON_CACHE_SIZE:
-                    self._json.pop(next(iter(self._json)))
-                self._json[mal_id] = body
+            with self._json_lock:
+                cache = self._json  # (a reload replaces the dict: the body goes to the old)
+                if len(cache) >= JSON_CACHE_SIZE:
+                    cache.pop(next(iter(cache)), None)
+                cache[mal_id] = body
         return body

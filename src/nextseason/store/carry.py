@@ -1,0 +1,101 @@
+"""What a rebuild keeps from the database it replaces, and what it checks against it.
+
+``build`` writes a new database from the raw files and moves it over the old one. Two things
+come from the old database first:
+
+* **The user's own data.** Articles and their claims (:data:`USER_TABLES`) are not in any raw
+  file: :func:`carry_user_data` copies them into the new database, column by column (the
+  columns both schemas have, so a newer schema's extra columns take their defaults).
+* **What it held.** :func:`held_counts` reads how many rows each source had and how many
+  sequel links, franchises and forecasts were derived; :func:`shrinkage` compares the new
+  database with that, so an emptied or truncated catalogue cannot silently replace a good
+  one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+__all__ = [
+    "USER_TABLES",
+    "DERIVED_TABLES",
+    "MAX_DROP",
+    "Held",
+    "held_counts",
+    "carry_user_data",
+    "shrinkage",
+]
+
+#: Tables of data the user added (in dependency order: a claim needs its article).
+USER_TABLES = ("article", "claim")
+#: Derived tables whose size is checked against the previous build.
+DERIVED_TABLES = ("sequel_link", "franchise", "forecast")
+#: A source or derived table may shrink by at most this share before a rebuild is refused.
+MAX_DROP = 0.10
+
+
+@dataclass
+class Held:
+    """Row counts of a database: per source (``snapshot.row_count``) and per derived table."""
+
+    sources: dict[str, int] = field(default_factory=dict)
+    derived: dict[str, int] = field(default_factory=dict)
+
+
+def _tables(conn: sqlite3.Connection, schema: str = "main") -> set[str]:
+    return {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
+                                       "WHERE type = 'table'")}
+
+
+def held_counts(conn: sqlite3.Connection) -> Held:
+    """The row counts of the database open on ``conn`` (tables it lacks are left out)."""
+    tables = _tables(conn)
+    held = Held()
+    if "snapshot" in tables:
+        held.sources = {name: n for name, n in conn.execute(
+            "SELECT name, row_count FROM snapshot")}
+    for table in DERIVED_TABLES:
+        if table in tables:
+            held.derived[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return held
+
+
+def shrinkage(before: Held | None, after: Held, max_drop: float = MAX_DROP) -> list[str]:
+    """Every source or derived table that is empty now, or lost more than ``max_drop`` of
+    its rows since ``before``, described in a few words."""
+    problems = []
+    for kind, old, new in (("source", before.sources if before else {}, after.sources),
+                           ("table", before.derived if before else {}, after.derived)):
+        for name, count in new.items():
+            was = old.get(name)
+            if count == 0 and (was is None or was > 0):
+                problems.append(f"{kind} {name} is empty" + (f" (had {was:,} rows)"
+                                                             if was else ""))
+            elif was and count < was * (1 - max_drop):
+                problems.append(f"{kind} {name} has {count:,} rows, down from {was:,}")
+    return problems
+
+
+def carry_user_data(old: sqlite3.Connection, new: sqlite3.Connection) -> dict[str, int]:
+    """Copy :data:`USER_TABLES` from ``old`` into ``new`` (inside the caller's transaction on
+    ``new``). Returns the number of rows copied per table."""
+    copied: dict[str, int] = {}
+    old_tables, new_tables = _tables(old), _tables(new)
+    for table in USER_TABLES:
+        if table not in old_tables or table not in new_tables:
+            continue
+        old_cols = [r[1] for r in old.execute(f"PRAGMA table_info({table})")]
+        new_cols = {r[1] for r in new.execute(f"PRAGMA table_info({table})")}
+        cols = [c for c in old_cols if c in new_cols]
+        names = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join("?" for _ in cols)
+        cursor = old.execute(f"SELECT {names} FROM {table}")
+        n = 0
+        while batch := cursor.fetchmany(500):
+            new.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})",
+                            [tuple(row) for row in batch])
+            n += len(batch)
+        copied[table] = n
+    return copied
+
