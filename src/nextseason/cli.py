@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -30,6 +30,9 @@ from . import __version__
 from .errors import ConfigError, NextseasonError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
 from .store.db import ENV_DB, connect_readonly, resolve_db_path
+
+if TYPE_CHECKING:
+    from .claims.gazetteer import Gazetteer
 
 app = typer.Typer(
     name="nextseason",
@@ -327,6 +330,20 @@ def _subject_finder(db: Path | None) -> Callable[[Any], tuple[str | None, int | 
     return lambda art: resolve_subject(conn, art.text, art.title, index=index)
 
 
+def _gazetteer(db: str | None) -> Gazetteer | None:
+    """The catalogue's names for the extractor, when there is a database."""
+    path = resolve_db_path(db)
+    if not path.exists():
+        return None
+    from .claims.gazetteer import Gazetteer
+
+    conn = connect_readonly(path)
+    try:
+        return Gazetteer.from_db(conn)
+    finally:
+        conn.close()
+
+
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .txt, .md or .html article.")],
@@ -342,7 +359,7 @@ def extract(
     art = _run(lambda: read_article(file, max_bytes=max_bytes))
     subject, mal_id = _run(lambda: _subject_finder(db)(art))
     claims = extract_claims(art.text, subject=subject, subject_mal_id=mal_id,
-                            as_of=art.published)
+                            as_of=art.published, title=art.title, gazetteer=_gazetteer(db))
     if json_:
         out.print_json(json.dumps({
             "file": str(file), "title": art.title, "published": art.published,
@@ -378,12 +395,14 @@ def ingest(
     if not target.exists():
         _fail(StoreError(f"no database at {target}. Build one first: nextseason build --data DIR"))
     finder = _subject_finder(db)
+    names = _gazetteer(db)
     conn = _run(lambda: connect(target))
     try:
         results = _run(lambda: ingest_paths(
             conn, paths, url=url, published=published, max_bytes=max_bytes,
             resolve_subject=finder,
-            extract=lambda art: extract_claims(art.text)))
+            extract=lambda art: extract_claims(art.text, as_of=art.published, title=art.title,
+                                               gazetteer=names)))
     finally:
         conn.close()
     for r in results:

@@ -26,6 +26,7 @@ free-text search guesses dates in ordinary words) and no spaCy pipeline is neede
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .extract_reception import reception_rules
@@ -33,9 +34,11 @@ from .extract_show import show_rules
 from .extract_source import source_rules
 from .extract_status import status_rules
 from .extract_text import Hit, Sentence, split_sentences
+from .gazetteer import Gazetteer
 from .model import Claim
+from .reader import ArticleText, read_bytes
 
-__all__ = ["extract_claims", "RULES", "MAX_QUOTE"]
+__all__ = ["extract_claims", "extract_article", "Hints", "RULES", "MAX_QUOTE"]
 
 #: the rule families, each ``Sentence -> Iterator[Hit]``
 RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
@@ -89,7 +92,9 @@ def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]
 
 
 def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int | None = None,
-                   article: str | None = None, as_of: str | None = None) -> list[Claim]:
+                   article: str | None = None, as_of: str | None = None,
+                   title: str | None = None, gazetteer: Gazetteer | None = None
+                   ) -> list[Claim]:
     """The claims ``text`` states, sorted by position, each with its exact quote.
 
     ``subject``, ``subject_mal_id``, ``article`` and ``as_of`` are copied onto every claim;
@@ -108,3 +113,33 @@ def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int
               as_of=as_of, confidence=round(h.confidence, 2))
         for h, a, b in _postprocess(hits)
     ]
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What the caller knows about an article beyond its bytes (each beats the article's own)."""
+
+    url: str | None = None
+    published: str | None = None
+    title: str | None = None
+    subject: str | None = None
+    subject_mal_id: int | None = None
+
+
+def extract_article(data: bytes, name: str, hints: Hints | None = None,
+                    gazetteer: Gazetteer | None = None) -> tuple[ArticleText, list[Claim]]:
+    """The pure extraction stage: an article's bytes → (the article, its claims).
+
+    No database and no clock: ``name`` is the file's name (it gives the format), ``hints``
+    what the caller knows, ``gazetteer`` the picklable names index (the built-in vocabulary
+    when ``None``). Raises only :class:`~nextseason.errors.InputError` subclasses, for
+    input that is not an article.
+    """
+    h = hints or Hints()
+    art = read_bytes(data, name)
+    art = replace(art, url=h.url or art.url, title=h.title or art.title,
+                  published=h.published or art.published,
+                  published_source="given" if h.published else art.published_source)
+    claims = extract_claims(art.text, subject=h.subject, subject_mal_id=h.subject_mal_id,
+                            as_of=art.published, title=art.title, gazetteer=gazetteer)
+    return art, claims
