@@ -32,8 +32,8 @@ from typing import Any
 from .extract_reception import reception_rules
 from .extract_show import show_rules
 from .extract_source import source_rules
-from .extract_status import status_rules
-from .extract_text import Hit, Sentence, split_sentences
+from .extract_status import _words, status_rules
+from .extract_text import DEFAULT_GAZETTEER, Context, Hit, Sentence, split_sentences
 from .gazetteer import Gazetteer
 from .model import Claim
 from .reader import ArticleText, read_bytes
@@ -91,6 +91,35 @@ def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]
     return sorted(best.values(), key=lambda x: (x[1], x[0].start, x[0].field))
 
 
+def _title_words(title: str | None) -> set[str]:
+    return _words(title) if title else set()
+
+
+def _body_wins(hits: list[tuple[Hit, int, int]], headline: set[int]
+               ) -> list[tuple[Hit, int, int]]:
+    """A headline's renewal status that the body contradicts is dropped: the body wins.
+
+    "Season 4: Confirmed For July 2024" over "Season 4 has not been renewed" keeps the
+    body's ``not_announced``; the headline's date stays a claim, its qualifier noting that
+    the body disagrees, so the conflict within the article is visible.
+    """
+    if not headline:
+        return hits
+    body = {h.value for i, (h, _, _) in enumerate(hits)
+            if i not in headline and h.field == "renewal_status"}
+    if "not_announced" not in body:
+        return hits
+    out = []
+    for i, (h, a, b) in enumerate(hits):
+        if i in headline and h.field == "renewal_status" and h.value == "announced":
+            continue
+        if i in headline and h.field in ("premiere_date", "finale_date"):
+            h = h._replace(qualifier=f"{h.qualifier or 'next season'}; headline only, the "
+                           "body says it is not announced")
+        out.append((h, a, b))
+    return out
+
+
 def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int | None = None,
                    article: str | None = None, as_of: str | None = None,
                    title: str | None = None, gazetteer: Gazetteer | None = None
@@ -101,12 +130,18 @@ def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int
     ``as_of`` (an ISO date) also resolves "this year" / "last year" in the text.
     """
     as_of_year = int(as_of[:4]) if as_of and as_of[:4].isdigit() else None
+    ctx = Context(as_of=as_of, title_words=frozenset(_title_words(title)),
+                  gazetteer=gazetteer or DEFAULT_GAZETTEER)
     hits: list[tuple[Hit, int, int]] = []
-    for s in split_sentences(text, as_of_year):
+    headline: list[int] = []
+    for s in split_sentences(text, as_of_year, ctx):
         for rule in RULES:
             for h in rule(s):
                 a, b = _quote_span(s, h.start, h.end)
                 hits.append((h, a, b))
+                if s.index == 0 and title and _words(s.text) == _words(title):
+                    headline.append(len(hits) - 1)
+    hits = _body_wins(hits, set(headline))
     return [
         Claim(field=h.field, value=h.value, qualifier=h.qualifier, subject=subject,
               subject_mal_id=subject_mal_id, quote=text[a:b], start=a, end=b, article=article,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import regex
 
 from .extract_text import Hit, Sentence, finditer, parse_number, search, season_near
+from .scope import assertion, clause_bounds, is_question
 
 __all__ = ["status_rules"]
 
@@ -57,8 +58,11 @@ _SHOWISH = regex.compile(rf"(?i){SEASON_REF}|\b(?:anime|show|series|production|p
                          r"seasons?)\b")
 _CONCLUDED = regex.compile(
     r"(?i)\b(?:is|was|will[ ]be|as)[ ](?:the|its)[ ](?:final|last)[ ]season\b"
+    r"|\bseason\b[^.;?]{0,60}?\bwill[ ]be[ ](?:its|the)[ ](?:last|final)\b"
     r"|\bno[ ](?:more|further)[ ]seasons?[ ](?:are|is|will)\b")
-_RUMOUR = regex.compile(r"(?i)\b(?:rumou?rs?|rumou?red|leaks?|leaked|speculation|speculated)\b")
+_RUMOUR = regex.compile(r"(?i)\b(?:rumou?rs?|rumou?red|leaks?|leaked|leaker|insiders?|"
+                        r"reportedly|supposedly|allegedly)\b")
+_INSTEAD = regex.compile(r"(?i)\binstead[ ]of\b")
 _NO_RUMOUR = regex.compile(r"(?i)\bno[ ](?:rumou?rs?|leaks?|speculation)\b")
 
 _LIKELY = [
@@ -90,49 +94,108 @@ def _conditional(s: Sentence, start: int) -> bool:
     return s.text.rstrip().endswith("?") or search(_COND, s.text, 0, start) is not None
 
 
+_TRIGGER = regex.compile(
+    r"(?i)\b(?:(?P<noun>announcements?|confirmation|renewal|word|news|update|talk|plans?|"
+    r"details)|announced|announces|announcing|confirmed|confirms|renewed|renews|green-?lit|"
+    r"greenlighted|revived?|ordered|(?P<prog>in[ ]the[ ]works|in[ ](?:active[ ])?production|"
+    r"under[ ](?:production|development)|in[ ]development|underway|on[ ]the[ ]way|"
+    r"(?:has|have)[ ]come[ ]up[ ]with|will[ ]return[ ](?:with|for)|returns?[ ]with|"
+    r"(?:will|to)[ ]stream[ ]the[ ](?:second|third|fourth|fifth|next|new)[ ]season))\b")
+_UN = regex.compile(r"(?i)\b(?:unconfirmed|unannounced|not[ ](?:been[ ])?(?:officially[ ])?"
+                    r"(?:announced|confirmed|renewed|greenlit))\b")
+_SHOW_NAME_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{N}'’:!-]{0,30}(?:[ ]\p{Lu}[\p{L}\p{N}'’:!-]{0,30}"
+                                  r"){0,5})[ ]{1,2}(?:season|s)[ ]?\d{1,2}\b", regex.IGNORECASE)
+_STOPWORDS = {"the", "a", "an", "of", "no", "season", "anime", "and", "to", "in", "on", "is",
+              "for", "with", "new", "second", "third", "next", "will", "be", "tv"}
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in regex.findall(r"[\p{L}\p{N}]{2,}", text.lower())} - _STOPWORDS
+
+
+def _other_show(s: Sentence, ref: regex.Match[str]) -> bool:
+    """Is the season reference "<Name> Season N" about a show the article is not about?"""
+    title = s.ctx.title_words if s.ctx else frozenset()
+    if not title:
+        return False
+    m = _SHOW_NAME_BEFORE.search(s.text, max(0, ref.start() - 120), ref.end() + 1)
+    if m is None or m.end() < ref.end() - 2:
+        return False
+    name = _words(m.group(1))
+    return bool(name) and not (name & title)
+
+
+def _season_ref(s: Sentence, a: int, b: int) -> regex.Match[str] | None:
+    """The season reference in ``s.text[a:b]`` (the clause), if any."""
+    return search(_SEASON_REF, s.text, a, b)
+
+
 def _renewal(s: Sentence) -> Iterator[Hit]:
     low = s.lower
-    has_ref = _SEASON_REF.search(s.text) is not None
-    for i, rx in enumerate(_NOT_ANNOUNCED):
-        if i in (0, 1, 2, 4) and not has_ref:
+    text = s.text
+    question = is_question(text)
+    seen: set[str] = set()
+    for m in finditer(_TRIGGER, text):
+        a, b = clause_bounds(text, m.start(), m.end())
+        ref = _season_ref(s, a, b) or _season_ref(s, 0, len(text))
+        if ref is not None and _other_show(s, ref):
             continue
-        m = search(rx, s.text)
-        if m:
-            yield Hit("renewal_status", "not_announced", season_near(s.text, m.start()),
+        how = assertion(text, m.start(), m.end())
+        noun = m.group("noun") is not None
+        if how == "negated" and "not_announced" not in seen and not question:
+            official = "offic" in low or "yet" in low or "confirm" in m.group().lower() or \
+                "announc" in m.group().lower()
+            if ref is None and not (noun and official):
+                continue
+            if noun and m.group().lower() in ("word", "news", "update", "talk", "details",
+                                              "plan", "plans") and \
+                    _season_ref(s, a, b) is None:
+                continue
+            if search(_INSTEAD, text, a, m.start()):
+                continue
+            seen.add("not_announced")
+            yield Hit("renewal_status", "not_announced", season_near(text, m.start()),
                       m.start(), m.end(), 0.85)
-            break
-    if any(k in low for k in ("renew", "announc", "confirm", "greenl", "green-l", "reveal",
-                              "unveil", "production", "on the way")):
-        found = None
-        for rx in _ANNOUNCED:
-            for m in finditer(rx, s.text):
-                if search(_NEG_BEFORE, s.text, max(0, m.start() - 30), m.end()) or \
-                        _conditional(s, m.start()) or "not" in m.group().lower().split() or \
-                        search(_RUMOUR, s.text, 0, m.start()):
-                    continue
-                if rx is _ANNOUNCED[0] and not has_ref and "renew" not in m.group().lower():
-                    continue
-                found = m
-                break
-            if found:
-                break
-        if found:
-            yield Hit("renewal_status", "announced", season_near(s.text, found.start()),
-                      found.start(), found.end(), 0.9)
-    if "cancel" in low or "axed" in low or "scrapped" in low:
-        m = search(_CANCELLED, s.text)
-        if m and _SHOWISH.search(s.text) and not _conditional(s, m.start()) and \
-                not search(_NEG_BEFORE, s.text, max(0, m.start() - 30), m.end()):
-            yield Hit("renewal_status", "cancelled", season_near(s.text, m.start()),
-                      m.start(), m.end(), 0.85)
-    m = search(_CONCLUDED, s.text)
-    if m and not _conditional(s, m.start()):
-        yield Hit("renewal_status", "concluded", None, m.start(), m.end(), 0.75)
-    if has_ref and ("rumo" in low or "leak" in low or "specul" in low):
-        m = search(_RUMOUR, s.text)
-        if m and not _NO_RUMOUR.search(s.text):
-            yield Hit("renewal_status", "rumoured", season_near(s.text, m.start()),
+        elif how == "reported" and ref is not None and "rumoured" not in seen and \
+                not noun and not question:
+            seen.add("rumoured")
+            yield Hit("renewal_status", "rumoured", season_near(text, m.start()),
                       m.start(), m.end(), 0.6)
+        elif how is None and not noun and ref is not None and "announced" not in seen:
+            if assertion(text, m.start(), m.end(), negators_after=True) == "negated":
+                continue
+            seen.add("announced")
+            yield Hit("renewal_status", "announced", season_near(text, m.start()),
+                      m.start(), m.end(), 0.9)
+    if "not_announced" not in seen and not question:
+        m = search(_UN, text)
+        if m and (_SEASON_REF.search(text) or "renew" in m.group().lower()):
+            how = assertion(text, m.start(), m.end())
+            if how in (None, "negated"):
+                seen.add("not_announced")
+                yield Hit("renewal_status", "not_announced", season_near(text, m.start()),
+                          m.start(), m.end(), 0.85)
+    if "cancel" in low or "axed" in low or "scrapped" in low:
+        m = search(_CANCELLED, text)
+        if m and _SHOWISH.search(text) and assertion(text, m.start(), m.end()) is None:
+            yield Hit("renewal_status", "cancelled", season_near(text, m.start()),
+                      m.start(), m.end(), 0.85)
+    m = search(_CONCLUDED, text)
+    if m and not question and assertion(text, m.start(), m.end()) in (None, "hedged") and \
+            not _conditional(s, m.start()):
+        yield Hit("renewal_status", "concluded", None, m.start(), m.end(), 0.75)
+    if "rumoured" not in seen and not question and _SEASON_REF.search(text):
+        for m in finditer(_RUMOUR, text):
+            if assertion(text, m.start(), m.end()) in ("negated", "conditional"):
+                continue
+            if _NO_RUMOUR.search(text):
+                break
+            ref = _season_ref(s, 0, len(text))
+            if ref is not None and _other_show(s, ref):
+                break
+            yield Hit("renewal_status", "rumoured", season_near(text, m.start()),
+                      m.start(), m.end(), 0.6)
+            break
 
 
 def _outlook(s: Sentence) -> Iterator[Hit]:

@@ -15,14 +15,26 @@ from typing import NamedTuple
 
 import regex
 
+from .gazetteer import DEFAULT as DEFAULT_GAZETTEER
+from .gazetteer import Gazetteer
+
 __all__ = [
-    "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name", "scan_names",
+    "Context", "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name", "scan_names",
     "parse_number", "find_dates", "season_near", "site_name", "name_before", "WORD_NUMBERS",
     "ORDINALS", "SITE_RX",
 ]
 
 MAX_SENTENCE = 1000
 TIMEOUT = 0.25  # seconds per regex call; a guard, never reached on sane input
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every sentence of one article shares: its date, its title's words, the names."""
+
+    as_of: str | None = None  # ISO date at the precision known
+    title_words: frozenset[str] = frozenset()
+    gazetteer: Gazetteer = DEFAULT_GAZETTEER
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class Sentence:
     start: int
     index: int
     as_of_year: int | None = None
+    ctx: Context | None = field(default=None, compare=False)
     lower: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -103,7 +116,8 @@ def _open_quote(piece: str) -> bool:
     return len(piece) - last < 160
 
 
-def split_sentences(text: str, as_of_year: int | None = None) -> list[Sentence]:
+def split_sentences(text: str, as_of_year: int | None = None,
+                    ctx: Context | None = None) -> list[Sentence]:
     spans: list[tuple[int, int]] = []
     for lm in finditer(_LINE, text):
         line, base, pos = lm.group(), lm.start(), 0
@@ -121,7 +135,7 @@ def split_sentences(text: str, as_of_year: int | None = None) -> list[Sentence]:
             _cut(line[pos:b.end()], base + pos, spans)
             pos = b.end()
         _cut(line[pos:], base + pos, spans)
-    return [Sentence(text[s:e], s, i, as_of_year) for i, (s, e) in enumerate(spans)]
+    return [Sentence(text[s:e], s, i, as_of_year, ctx) for i, (s, e) in enumerate(spans)]
 
 
 # --- names -----------------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+"""How far a sentence asserts what a word in it says: negation, modality, questions, reports.
+
+A renewal word ("announced", "renewed", "greenlit", "in the works") states a fact only when
+nothing in its scope takes the fact back. :func:`assertion` looks at the clause around the
+word — the sentence cut at ``;``, ``:``, a dash, and at conjunctions that start a new clause
+("but", "however", "while", "although", "though", "whereas") — and says what the clause does
+with it:
+
+``question``
+    the sentence is a question ("Will there be a season 2?", "Has it been renewed?").
+``conditional``
+    the word sits under "if", "whether", "unless", "once", "until", "in case".
+``negated``
+    a negator governs it: "not", "n't", "no", "never", "nothing", "neither/nor",
+    "yet to", "without", "un-" prefixed forms ("unconfirmed"), "instead of".
+``hedged``
+    a modal verb or an attitude holds it: "could", "would", "might", "may", "should",
+    "hope", "wish", "want", "expect", "likely", "possibly", "probably", "perhaps", "maybe",
+    "chances", "odds", "speculate", "predict", "seems".
+``reported``
+    someone other than an official source says it: "rumours", "leaks", "a leaker",
+    "reportedly", "supposedly", "allegedly", "an insider", "a user", "claims",
+    "according to …", "@handle", "tipped".
+``None``
+    the clause asserts it.
+
+These are rules about English grammar and the domain's vocabulary, not about any article.
+Every pattern is bounded and the text examined is one capped sentence.
+"""
+
+from __future__ import annotations
+
+import regex
+
+__all__ = ["assertion", "clause_bounds", "is_question"]
+
+_CLAUSE_BREAK = regex.compile(
+    r"[;:—–]|[ ]-[ ]|,?[ ](?:but|however|while|although|though|whereas)[ ,]"
+    r"|\.[ ]")
+_QUESTION_START = regex.compile(
+    r"(?i)^[\"“‘'(]?(?:will|would|is|are|was|were|has|have|had|does|do|did|can|could|should|"
+    r"when|what|why|how|where|which|who)\b")
+_COND = regex.compile(r"(?i)\b(?:if|whether|unless|once|until|in[ ]case|provided|assuming)\b")
+_NEG = regex.compile(
+    r"(?i)\b(?:not|no(?=[ ](?-i:\p{Ll})|[ ]\d|[ ]?$)|never|nothing|neither|nor|none|without|"
+    r"yet[ ]to|instead[ ]of|"
+    r"rather[ ]than|nowhere|lack|lacks|lacking|absence|absent)\b|n['’]t\b"
+    r"|\bun(?:announced|confirmed|renewed|official)\b|\bnon-?existent\b"
+    r"|(?-i:(?<=\p{Ll})No(?:t)?\b)")  # "Release DateNot Announced": a table cell run on
+_HEDGE = regex.compile(
+    r"(?i)\b(?:could|would|might|may|should|must[ ]be|hope|hopes|hoped|hoping|hopeful|wish|"
+    r"wishes|wishing|want|wants|wanted|expect|expects|expected|expecting|likely|unlikely|"
+    r"possibly|possible|probably|probable|perhaps|maybe|chance|chances|odds|speculate|"
+    r"speculated|speculation|predict|predicted|prediction|seems?|appears?|guess|assume|"
+    r"imagine|believe|believes|think|thinks|hopefully|potential|potentially|plans?[ ]to|"
+    r"wait(?:ing)?[ ]for|fans?[ ](?:are[ ])?(?:demand|ask|call))\b")
+_REPORT = regex.compile(
+    r"(?i)\b(?:rumou?rs?|rumou?red|leaks?|leaked|leaker|leakers|reportedly|supposedly|"
+    r"allegedly|alleged|insiders?|tipster|tipped|claims?|claimed|claiming|hearsay|"
+    r"unverified|unconfirmed[ ]reports?|reports[ ]suggest|(?:twitter|x|reddit)[ ]user|"
+    r"user|according[ ]to)\b|@\w")
+
+
+_ATTRIBUTION = regex.compile(r"(?i)(?:^|[ (])@\w|pic\.twitter\.com|twitter\.com/|\bx\.com/")
+
+
+def is_question(sentence: str) -> bool:
+    s = sentence.rstrip(" \"”’')")
+    return s.endswith("?") or (_QUESTION_START.match(sentence) is not None and "?" in s[-3:])
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(a, b): the clause of ``text`` that holds ``start:end``."""
+    a, b = 0, len(text)
+    for m in _CLAUSE_BREAK.finditer(text, 0, len(text)):
+        if m.end() <= start:
+            a = m.end()
+        elif m.start() >= end:
+            b = m.start()
+            break
+    return a, b
+
+
+def assertion(text: str, start: int, end: int, *, negators_after: bool = False) -> str | None:
+    """What the sentence ``text`` does with the words at ``start:end`` (see the module)."""
+    if is_question(text):
+        return "question"
+    a, b = clause_bounds(text, start, end)
+    before = text[a:start]
+    if _COND.search(before):
+        return "conditional"
+    if _NEG.search(before) or _NEG.search(text[start:end]) or \
+            (negators_after and _NEG.search(text[end:b])):
+        return "negated"
+    if _REPORT.search(text[:start]) or _ATTRIBUTION.search(text):
+        return "reported"
+    if _HEDGE.search(before) or _HEDGE.search(text[start:end]):
+        return "hedged"
+    return None
