@@ -103,8 +103,9 @@ _TRIGGER = regex.compile(
     r"(?:will|to)[ ]stream[ ]the[ ](?:second|third|fourth|fifth|next|new)[ ]season))\b")
 _UN = regex.compile(r"(?i)\b(?:unconfirmed|unannounced|not[ ](?:been[ ])?(?:officially[ ])?"
                     r"(?:announced|confirmed|renewed|greenlit))\b")
-_SHOW_NAME_BEFORE = regex.compile(r"(\p{Lu}[\p{L}\p{N}'’:!-]{0,30}(?:[ ]\p{Lu}[\p{L}\p{N}'’:!-]{0,30}"
-                                  r"){0,5})[ ]{1,2}(?:season|s)[ ]?\d{1,2}\b", regex.IGNORECASE)
+_NAME_WORD = r"\p{Lu}[\p{L}\p{N}'’:!-]{0,30}"
+_SHOW_NAME_BEFORE = regex.compile(rf"({_NAME_WORD}(?:[ ]{_NAME_WORD}){{0,5}})[ ]{{1,2}}"
+                                  r"(?i:season|s)[ ]?\d{1,2}\b")
 _STOPWORDS = {"the", "a", "an", "of", "no", "season", "anime", "and", "to", "in", "on", "is",
               "for", "with", "new", "second", "third", "next", "will", "be", "tv"}
 

@@ -19,8 +19,9 @@ from .gazetteer import DEFAULT as DEFAULT_GAZETTEER
 from .gazetteer import Gazetteer
 
 __all__ = [
-    "Context", "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name", "scan_names",
-    "parse_number", "find_dates", "season_near", "site_name", "name_before", "WORD_NUMBERS",
+    "Context", "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name",
+    "scan_names", "parse_number", "find_dates", "season_near", "site_name", "name_before",
+    "WORD_NUMBERS",
     "ORDINALS", "SITE_RX",
 ]
 
