@@ -131,6 +131,19 @@ def _season_ref(s: Sentence, a: int, b: int) -> regex.Match[str] | None:
     return search(_SEASON_REF, s.text, a, b)
 
 
+_PREP_BEFORE = regex.compile(r"(?i)\b(?:for|in|during|of|from|since|after|before)[ ](?:the[ ])?$")
+
+
+def _circumstantial(text: str, trigger: regex.Match[str], ref: regex.Match[str]) -> bool:
+    """ "confirmed that the staff came back for season 2": what was confirmed is another
+    clause, and the season is only its circumstance (after a preposition)."""
+    between = text[trigger.end():ref.start()]
+    if ref.start() < trigger.end() or not regex.match(r"(?i)[ ]that\b", between):
+        return False
+    return search(_PREP_BEFORE, text, max(trigger.end(), ref.start() - 12), ref.start()) \
+        is not None
+
+
 def _renewal(s: Sentence) -> Iterator[Hit]:
     low = s.lower
     text = s.text
@@ -164,6 +177,8 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
                       m.start(), m.end(), 0.6)
         elif how is None and not noun and ref is not None and "announced" not in seen:
             if assertion(text, m.start(), m.end(), negators_after=True) == "negated":
+                continue
+            if _circumstantial(text, m, ref):
                 continue
             seen.add("announced")
             yield Hit("renewal_status", "announced", season_near(text, m.start()),
