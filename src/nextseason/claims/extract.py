@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .extract_reception import reception_rules
+from .extract_roles import role_rules
 from .extract_show import show_rules
 from .extract_source import source_rules
 from .extract_status import _words, status_rules
@@ -42,7 +43,7 @@ __all__ = ["extract_claims", "extract_article", "Hints", "RULES", "MAX_QUOTE"]
 
 #: the rule families, each ``Sentence -> Iterator[Hit]``
 RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
-    status_rules, show_rules, source_rules, reception_rules)
+    status_rules, show_rules, source_rules, reception_rules, role_rules)
 #: a quote longer than this is cut to the words around the match
 MAX_QUOTE = 300
 _PAD = 100

@@ -59,7 +59,7 @@ _TYPE_RX = [
     regex.compile(rf"(?i)\b(?:original|source)[ ]{_TYPE}\b"),
     regex.compile(rf"(?i)\badapt(?:ation|s|ing|ed)[ ](?:of[ ])?(?:the|a|an)[ ](?:[\w-]{{1,20}}[ ])"
                   rf"{{0,3}}?{_TYPE}\b"),
-    regex.compile(r"(?i)\ban[ ](?P<t>original)[ ](?:anime|series|work|story)\b"),
+    regex.compile(r"(?i)\ban[ ](?P<t>original)[ ](?:anime|series|work|story)\b(?!-only)"),
     regex.compile(r"(?i)\bthe[ ](?P<t>manga|light[ ]novel|web[ ]novel|novel)[ ](?:was|is|has"
                   r"[ ]been)"
                   r"[ ](?:first[ ])?(?:serialized|serialised|published)\b"),
