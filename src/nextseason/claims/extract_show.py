@@ -39,7 +39,7 @@ _NUM = r"(?:\d{1,4}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + 
 def _which(s: Sentence, verb_start: int, verb: str) -> str | None:
     """'anime' or 'source': what a dated verb is about."""
     v = verb.lower()
-    if v.startswith(("air", "broadcast", "premier", "first aired", "began air", "started air")):
+    if any(k in v for k in ("air", "broadcast", "premier")):
         return "anime"
     if v.startswith(("serial", "publish")):
         return "source"
@@ -120,6 +120,7 @@ def _dates(s: Sentence) -> Iterator[Hit]:
 _EPISODES = regex.compile(rf"(?i)\b(?P<n>{_NUM})[ -]episodes?\b(?![ -]long)")
 _EP_SKIP = regex.compile(r"(?i)\b(?:first|last|next|final|remaining|previous|additional|more|"
                          r"few|these|those|every|each|of[ ]the|two[ ]more)[ ]$")
+_LEFT = regex.compile(r"(?i)[ ](?:left|remaining|to[ ]go|more)\b")
 _SEASONS = regex.compile(
     rf"(?i)\b(?:has|had|have|spans?|spanning|ran[ ]for|across|over|with|total[ ]of|consisting"
     rf"[ ]of|comprising|of[ ]its)[ ](?:(?:only|just|already)[ ])?(?P<n>{_NUM})[ ]seasons\b")
@@ -128,7 +129,8 @@ _SEASONS = regex.compile(
 def _counts(s: Sentence) -> Iterator[Hit]:
     if "episode" in s.lower:
         for m in finditer(_EPISODES, s.text):
-            if search(_EP_SKIP, s.text, max(0, m.start() - 14), m.start()):
+            if search(_EP_SKIP, s.text, max(0, m.start() - 14), m.start()) or \
+                    _LEFT.match(s.text, m.end()):
                 continue
             n = parse_number(m.group("n"))
             if isinstance(n, int) and 0 < n < 3000:

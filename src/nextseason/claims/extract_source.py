@@ -57,13 +57,24 @@ _TYPE_RX = [
     regex.compile(r"(?i)\b(?:the|a|an|this|its)[ ](?:[\w-]{1,20}[ ]){0,3}?(?P<t>light[ -]novel|"
                   r"web[ ]novel|manga|manhwa|webtoon)[ ]series\b"),
     regex.compile(rf"(?i)\b(?:original|source)[ ]{_TYPE}\b"),
-    regex.compile(rf"(?i)\badapt(?:ation|s|ing|ed)[ ](?:of[ ])?(?:the|a|an)[ ](?:[\w-]{{1,20}}[ ])"
-                  rf"{{0,3}}?{_TYPE}\b"),
-    regex.compile(r"(?i)\ban[ ](?P<t>original)[ ](?:anime|series|work|story)\b(?!-only)"),
+    regex.compile(rf"(?i)\badapt(?:ation|s|ing|ed)[ ](?:(?:of|from)[ ])?(?:the|a|an)[ ]"
+                  rf"(?:[\w-]{{1,20}}[ ]){{0,3}}?{_TYPE}\b"),
+    regex.compile(r"(?i)\ban[ ](?P<t>original)[ ](?:anime|series|work|story|production|"
+                  r"anime[ ]series|tv[ ]anime)\b(?!-only)"),
+    regex.compile(rf"(?i)\b(?:based[ ]on|adapted[ ]from)[ ](?-i:\p{{Lu}}[\p{{L}}-]{{1,20}})['’]s"
+                  rf"[ ](?:[\w-]{{1,20}}[ ]){{0,2}}?{_TYPE}\b"),
+    regex.compile(rf"(?i)\bone[ ]of[ ]the[ ](?:best-?selling|most[ ]popular|top|biggest|"
+                  rf"highest-selling)[ ]{_TYPE}\b"),
+    regex.compile(rf"(?i)\b(?:was|is|started|began)[ ](?:originally|first)[ ](?:as[ ])?(?:a|an)"
+                  rf"[ ]{_TYPE}\b"),
+    regex.compile(rf"(?i)\b(?:author|creator|illustrator)[ ]of[ ]the[ ](?:original[ ])?"
+                  rf"(?:[\w!:?.'’-]{{1,25}}[ ]){{0,4}}?{_TYPE}\b"),
+    regex.compile(rf"(?i)\b{_TYPE}[ ]of[ ]the[ ]same[ ](?:name|title)\b"),
     regex.compile(r"(?i)\bthe[ ](?P<t>manga|light[ ]novel|web[ ]novel|novel)[ ](?:was|is|has"
                   r"[ ]been)"
                   r"[ ](?:first[ ])?(?:serialized|serialised|published)\b"),
 ]
+_SOURCE_OF = {0, 3, 5}  # "based on …", "adaptation of …": the rules naming the source itself
 _TITLE_RX = [
     regex.compile(rf"(?i)\b{_TYPE}[ ](?:series[ ]?)?,?[ ]?(?:titled[ ]|called[ ]|named[ ]|"
                   rf"entitled[ ])?{_QUOTE}"),
@@ -97,9 +108,15 @@ _POSS_SITE = regex.compile(r"['’]s[ ](?:[\w-]{1,15}[ ]){0,4}?(?=\p{Lu})")
 def _source_work(s: Sentence) -> Iterator[Hit]:
     text, spin = s.text, _SPIN_RX.search(s.text) is not None
     if not spin:
-        for rx in _TYPE_RX:
+        types: list[tuple[int, Hit]] = []
+        for i, rx in enumerate(_TYPE_RX):
             for m in finditer(rx, text):
-                yield Hit("source_type", _type_value(m.group("t")), None, m.start(), m.end(), 0.8)
+                types.append((i, Hit("source_type", _type_value(m.group("t")), None, m.start(),
+                                     m.end(), 0.8)))
+        based = [h for i, h in types if i in _SOURCE_OF]
+        # "X is a manga series which is based on a light novel": the source is what it is
+        # based on; the other type names the work itself
+        yield from based or [h for _, h in types]
         for rx in _TITLE_RX:
             for m in finditer(rx, text):
                 v = _quoted(m)[0]
@@ -229,6 +246,10 @@ _SPIN_BARE = regex.compile(r"\b\p{Lu}[\p{L}\p{N}’'!-]{0,30}(?:[ ]\p{Lu}[\p{L}\
                            r"spin-?off)\b")
 
 
+_ADAPTED_UP_TO = regex.compile(r"(?i)\b(?:adapt\w*|cover\w*)[ ](?:(?:up[ ]to|through|until|"
+                               r"the[ ]first|the)[ ])?$")
+
+
 def _volumes(s: Sentence) -> Iterator[Hit]:
     text, low = s.text, s.lower
     if "volume" in low or "chapter" in low:
@@ -237,16 +258,18 @@ def _volumes(s: Sentence) -> Iterator[Hit]:
             if spin or search(_COUNT_SKIP, text, max(0, m.start() - 12), m.start()) or \
                     _LEFT_AFTER.match(text, m.end()):
                 continue
-            if search(regex.compile(r"(?i)\b(?:adapt\w*|cover\w*)[ ](?:the[ ])?$"), text,
-                      max(0, m.start() - 20), m.start()):
-                continue
             n = parse_number(m.group("n"))
+            if search(_ADAPTED_UP_TO, text, max(0, m.start() - 30), m.start()):
+                unit = (m.group("u") or "volumes").lower().rstrip("s")
+                if isinstance(n, int) and 0 < n < 5000:
+                    yield Hit("adapted_through", f"{unit} {n}", None, m.start(), m.end(), 0.7)
+                continue
             field = "source_chapter_count" if (m.group("u") or "").lower() == "chapters" \
                 else "source_volume_count"
             if isinstance(n, int) and 0 < n < 5000:
                 yield Hit(field, n, None, m.start(), m.end(), 0.85)
         for m in finditer(_ORD_VOL, text):
-            n = ORDINALS.get(m.group("o").lower())
+            n = ORDINALS.get(m.group("o").lower()) or parse_number(m.group("o"))
             if n and n >= 2 and not spin and _END_CTX.search(text):
                 yield Hit("source_volume_count", n, None, m.start(), m.end(), 0.6)
     for i, rx in enumerate(_FINISHED):
