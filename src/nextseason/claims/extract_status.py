@@ -62,6 +62,7 @@ _CONCLUDED = regex.compile(
     r"|\bno[ ](?:more|further)[ ]seasons?[ ](?:are|is|will)\b")
 _RUMOUR = regex.compile(r"(?i)\b(?:rumou?rs?|rumou?red|leaks?|leaked|leaker|insiders?|"
                         r"reportedly|supposedly|allegedly)\b")
+_NEGATOR = regex.compile(r"(?i)\b(?:not|never|no)\b|n['’]t\b")
 _INSTEAD = regex.compile(r"(?i)\binstead[ ]of\b")
 _NO_RUMOUR = regex.compile(r"(?i)\bno[ ](?:rumou?rs?|leaks?|speculation)\b")
 
@@ -214,11 +215,51 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             break
 
 
+_POSITIVE = {"likely", "probable", "possible", "certain", "inevitable", "high", "good", "strong"}
+_CHANCE_WORD = {"slim": "unlikely", "low": "unlikely", "grim": "unlikely", "bleak": "unlikely",
+                "poor": "unlikely", "high": "likely", "good": "likely", "strong": "likely"}
+_OPINIONS = [  # (pattern, value or None for the matched words)
+    (regex.compile(rf"(?i)\b(?P<v>high|good|strong|slim|low|poor)[ ]chances?[ ](?:of|for)[ ]"
+                   rf"(?:[\w-]{{1,15}}[ ]){{0,3}}?{SEASON_REF}"), None),
+    (regex.compile(rf"(?i)\bchances?[ ](?:of|for)[ ](?:getting|seeing|having)[ ](?:a[ ]|an[ ])?"
+                   rf"{SEASON_REF}[^.;]{{0,30}}?\b(?:are|is|seems?|looks?)[ ](?:very[ ]|quite[ ]|"
+                   r"pretty[ ]|incredibly[ ]|extremely[ ])?(?P<v>slim|low|high|good|grim|bleak|"
+                   r"strong)\b"), None),
+    (regex.compile(rf"(?i)\bonly[ ]a[ ]matter[ ]of[ ]time[ ]before[ ](?:[\w-]{{1,15}}[ ]){{0,3}}?"
+                   rf"{SEASON_REF}"), "soon"),
+    (regex.compile(rf"(?i)\b(?:will|would)[ ](?:likely|probably|most[ ]likely)[ ]never[ ]"
+                   rf"(?:see|get|have|receive)[ ](?:[\w-]{{1,15}}[ ]){{0,2}}?{SEASON_REF}"),
+     "unlikely"),
+    (regex.compile(rf"(?i){SEASON_REF}[^.;?]{{0,40}}?\b(?:is|are)[ ](?:definitely|certainly|"
+                   r"surely|100%)[ ](?:happening|coming|on[ ]the[ ]way)\b"), "certain"),
+    (regex.compile(rf"(?i){SEASON_REF}[^.;?]{{0,20}}?\b(?P<w>(?:may|might|could)[ ]be[ ]"
+                   r"(?:delayed|cancell?ed|called[ ]off|postponed)(?:[ ]or[ ](?:delayed|"
+                   r"cancell?ed|called[ ]off|postponed))?)\b"), None),
+]
+
+
+def _opinions(s: Sentence) -> Iterator[Hit]:
+    for rx, value in _OPINIONS:
+        m = search(rx, s.text)
+        if m is None:
+            continue
+        if value is None:
+            g = m.groupdict()
+            value = _CHANCE_WORD[g["v"].lower()] if g.get("v") else g["w"].lower()
+        yield Hit("predicted_window", value, season_near(s.text, m.start()), m.start(),
+                  m.end(), 0.65)
+
+
 def _outlook(s: Sentence) -> Iterator[Hit]:
+    yield from _opinions(s)
     for rx in _LIKELY:
         m = search(rx, s.text)
         if m:
-            yield Hit("predicted_window", m.group("v").lower(), season_near(s.text, m.start()),
+            v = m.group("v").lower()
+            a, _ = clause_bounds(s.text, m.start("v"), m.end("v"))
+            if v in _POSITIVE and search(_NEGATOR, s.text, a, m.start("v")):
+                v = "unlikely"  # "a sequel does not look possible any time soon"
+            yield Hit("predicted_window", v, season_near(s.text, m.start()),
                       m.start(), m.end(), 0.7)
             break
     modal = search(_MODAL, s.text)
