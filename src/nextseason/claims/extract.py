@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .extract_dates import date_rules
 from .extract_reception import reception_rules
 from .extract_roles import role_rules
 from .extract_show import show_rules
@@ -43,7 +44,7 @@ __all__ = ["extract_claims", "extract_article", "Hints", "RULES", "MAX_QUOTE"]
 
 #: the rule families, each ``Sentence -> Iterator[Hit]``
 RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
-    status_rules, show_rules, source_rules, reception_rules, role_rules)
+    status_rules, show_rules, source_rules, reception_rules, role_rules, date_rules)
 #: a quote longer than this is cut to the words around the match
 MAX_QUOTE = 300
 _PAD = 100
@@ -71,6 +72,9 @@ def _norm(value: Any) -> Any:
     return " ".join(value.casefold().split()) if isinstance(value, str) else value
 
 
+_DATE_FIELDS = frozenset({"premiere_date", "finale_date", "source_start", "source_end"})
+
+
 def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]:
     types = {h.value for h, _, _ in hits if h.field == "source_type"}
     if types & {"light novel", "web novel", "visual novel"}:
@@ -80,6 +84,11 @@ def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]
         n = next(iter(volumes))
         hits = [(h._replace(value=n) if h.field == "adapted_through" and h.value == "all"
                  else h, a, b) for h, a, b in hits]
+    dates = {(h.field, h.qualifier, h.value) for h, _, _ in hits if h.field in _DATE_FIELDS}
+    hits = [x for x in hits if not (x[0].field in _DATE_FIELDS and any(
+        f == x[0].field and q == x[0].qualifier and isinstance(v, str) and
+        isinstance(x[0].value, str) and len(v) > len(x[0].value) and v.startswith(x[0].value)
+        for f, q, v in dates))]  # "2021-06" beside "2021-06-05" from the same words: keep one
     qualified = {(h.field, _norm(h.value)) for h, _, _ in hits if h.qualifier}
     hits = [x for x in hits if x[0].qualifier or (x[0].field, _norm(x[0].value)) not in qualified]
     best: dict[tuple[str, Any, str | None], tuple[Hit, int, int]] = {}

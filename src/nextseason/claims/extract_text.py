@@ -47,6 +47,7 @@ class Sentence:
     index: int
     as_of_year: int | None = None
     ctx: Context | None = field(default=None, compare=False)
+    before: str = field(default="", compare=False)  # the previous sentence (its last words)
     lower: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -136,7 +137,9 @@ def split_sentences(text: str, as_of_year: int | None = None,
             _cut(line[pos:b.end()], base + pos, spans)
             pos = b.end()
         _cut(line[pos:], base + pos, spans)
-    return [Sentence(text[s:e], s, i, as_of_year, ctx) for i, (s, e) in enumerate(spans)]
+    return [Sentence(text[s:e], s, i, as_of_year, ctx,
+                     text[max(spans[i - 1][0], spans[i - 1][1] - 300):spans[i - 1][1]] if i else "")
+            for i, (s, e) in enumerate(spans)]
 
 
 # --- names -----------------------------------------------------------------------------------
