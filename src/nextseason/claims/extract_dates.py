@@ -76,15 +76,17 @@ def _event_before(text: str, lo: int, pos: int) -> regex.Match[str] | None:
     return last
 
 
-def _what(text: str, a: int, event_pos: int) -> str | None:
-    """'anime', 'source', 'volume' (a volume or chapter release) or None (a film, …)."""
+def _what(text: str, a: int, event_pos: int, near: int = 0) -> str | None:
+    """'anime', 'source', 'volume' (a volume or chapter release) or None (a film, …);
+    source nouns count only from ``near`` on (close to the event)."""
     window = text[a:event_pos]
     anime = source = -1
     for m in finditer(_ANIME_NOUN, window):
         anime = m.end()
     kind = None
     for m in finditer(_SOURCE_NOUN, window):
-        source, kind = m.end(), m.group("n").lower()
+        if a + m.start() >= near:
+            source, kind = m.end(), m.group("n").lower()
     film = -1
     for m in finditer(_FILM, window):
         film = m.end()
@@ -140,10 +142,11 @@ def date_rules(s: Sentence) -> Iterator[Hit]:
         scope = text[clause_a:d.start]
         if search(_HEDGE, text, clause_a, d.start) or search(_NEG, text, clause_a, d.start):
             continue
-        what = _what(text, clause_a, d.start)
+        what = _what(text, clause_a, d.start, near=ev_pos - 60)
         if what is None and _ANIME_NOUN.search(scope) is None and \
                 _SOURCE_NOUN.search(scope) is None:
-            what = _what(text, 0, d.start) or _what(s.before, 0, len(s.before))
+            what = _what(text, 0, d.start, near=ev_pos - 60) or \
+                _what(s.before, 0, len(s.before))
         if what in (None, "volume"):
             continue
         ref = search(regex.compile(r"(?i)\bseason[ ]?\d{1,2}\b"), text, 0, len(text))
