@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import regex
 
 from .extract_status import _other_show
-from .extract_text import Hit, Sentence, finditer, search, season_near
+from .extract_text import Hit, Sentence, finditer, search, season_in_clause
 from .mentions import DateMention, date_mentions
 from .scope import clause_bounds, is_question
 
@@ -37,7 +37,7 @@ _START = (r"premiere[sd]?|premiering|debut(?:ed|s)?|air(?:ed|s|ing)?|broadcast(?
           r"returns?|returned|returning|come[ ]back|comes[ ]back|be[ ]back|out[ ]by|"
           r"launch(?:ed|es)?|kick(?:ed|s)?[ ]off|first[ ]published|serial(?:ized|ised)|"
           r"published|streaming[ ]from|run[ ]from|ran[ ]from|pushed[ ]back[ ]to|"
-          r"delayed[ ]to|moved[ ]to|postponed[ ]to")
+          r"delayed[ ]to|moved[ ]to|postponed[ ]to|since")
 _END = (r"ended|ends|end|ending|concluded|concludes|concluding|conclude|finale|final[ ]episode|"
         r"last[ ]episode|wrap(?:ped|ping|s)?[ ]up|finished|ran[ ]until|aired[ ]until|"
         r"ended[ ]its[ ]run")
@@ -54,7 +54,7 @@ _SOURCE_NOUN = regex.compile(r"(?i)\b(?P<n>(?:manga|novels?|light[ ]novels?|web[
                              r"volumes?|chapters?|serial(?:ization|isation)|books?|webtoon|"
                              r"manhwa|magazine|tank[oō]bon)\b")
 _FILM = regex.compile(r"(?i)\b(?:film|movie|ova|oad|special|game|trailer|teaser|visual|"
-                      r"announcement|announced|confirmed|revealed|stage[ ]play|musical|"
+                      r"stage[ ]play|musical|"
                       r"blu-ray|dvd|disc|home[ ]video|box[ ]set|arcs?)\b")
 _HEDGE = regex.compile(r"(?i)\b(?:could|might|may|would|hope|hopes|hoping|hopefully|wish|"
                        r"likely|probably|possibly|perhaps|maybe|predict\w*|guess|speculat\w*|"
@@ -65,7 +65,8 @@ _NEG = regex.compile(r"(?i)\b(?:not|never|no)\b|n['’]t\b")
 _RANGE_JOIN = regex.compile(r"(?i)^,?[ ]{0,2}(?:to|until|till|through|and|–|—|-)[ ]{0,2}$")
 _AND_ONLY = regex.compile(r"(?i)^[ ,]*and\b[^0-9]{0,60}$")
 _LEFT_WINDOW = 90
-_END_NOUN = regex.compile(r"(?i)\b(?:finale|final[ ]episode|last[ ]episode)\b")
+_END_NOUN = regex.compile(r"(?i)\b(?:finale|final[ ]episode|last[ ]episode|episode[ ]left)\b")
+_SOURCE_EVENT = regex.compile(r"(?i)^(?:first[ ]published|serial(?:ized|ised)|published)$")
 _DATELINE = regex.compile(r"(?i)^(?:published|updated|posted|last[ ]updated)\b")
 
 
@@ -91,7 +92,7 @@ def _what(text: str, a: int, event_pos: int, near: int = 0) -> str | None:
     for m in finditer(_FILM, window):
         film = m.end()
     if film > max(anime, source):
-        return None
+        return "film"
     if source >= anime and source >= 0:
         return "volume" if kind and kind.startswith(("volume", "chapter", "tank")) else "source"
     return "anime" if anime >= 0 else None
@@ -119,7 +120,7 @@ def date_rules(s: Sentence) -> Iterator[Hit]:
             gap = text[prev[0].end:d.start]
             if _RANGE_JOIN.match(gap) or regex.match(r"(?i)^[ ]?(?:to|–|-)[ ]?$", gap):
                 kind, ev_pos = "end", prev_ev_pos
-            elif ev is None and _AND_ONLY.match(gap):
+            elif ev is None and (_AND_ONLY.match(gap) or regex.match(r"^,[ ](?:the[ ])?$", gap)):
                 kind, ev_pos = prev[1], prev_ev_pos
         if kind is None:
             n = _NOUN_AFTER.match(text[d.end:d.end + 20])
@@ -147,18 +148,19 @@ def date_rules(s: Sentence) -> Iterator[Hit]:
                 _SOURCE_NOUN.search(scope) is None:
             what = _what(text, 0, d.start, near=ev_pos - 60) or \
                 _what(s.before, 0, len(s.before))
-        if what in (None, "volume"):
+        if ev is not None and _SOURCE_EVENT.match(ev.group()):
+            what = "source" if what != "volume" else what
+        if ev is not None and ev.group().lower() == "since" and what != "source":
+            continue  # "a hit since 2021": since is a source's start only
+        if what in (None, "volume", "film"):
             continue
         ref = search(regex.compile(r"(?i)\bseason[ ]?\d{1,2}\b"), text, 0, len(text))
         if ref is not None and _other_show(s, ref):
             continue
         if what == "anime":
             field = "finale_date" if kind == "end" else "premiere_date"
-            q = season_near(text, d.start)
+            q = season_in_clause(text, d.start)
         else:
             field = "source_end" if kind == "end" else "source_start"
             q = None
-        if d.relative:
-            q = f"{q}; " if q else ""
-            q += "resolved against the article's date"
-        yield Hit(field, d.value, q, min(ev_pos, d.start), d.end, 0.75)
+        yield Hit(field, d.value, q, min(ev_pos, d.start), d.end, 0.7 if d.relative else 0.75)

@@ -20,7 +20,8 @@ from .gazetteer import Gazetteer
 
 __all__ = [
     "Context", "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name",
-    "scan_names", "parse_number", "find_dates", "season_near", "site_name", "name_before",
+    "scan_names", "parse_number", "find_dates", "season_near", "season_in_clause",
+    "site_name", "name_before",
     "WORD_NUMBERS",
     "ORDINALS", "SITE_RX",
 ]
@@ -118,6 +119,12 @@ def _open_quote(piece: str) -> bool:
     return len(piece) - last < 160
 
 
+def _open_paren(piece: str) -> bool:
+    """Does ``piece`` end inside a parenthesis opened in its last 160 characters?"""
+    tail = piece[-160:]
+    return tail.rfind("(") > tail.rfind(")")
+
+
 def split_sentences(text: str, as_of_year: int | None = None,
                     ctx: Context | None = None) -> list[Sentence]:
     spans: list[tuple[int, int]] = []
@@ -132,7 +139,7 @@ def split_sentences(text: str, as_of_year: int | None = None,
                 word = line[(ws + 1 if ws >= 0 else pos):b.start()].lower().strip("(\"“")
                 if word in _ABBREV or (len(word) == 1 and word.isalpha()):
                     continue
-            if _open_quote(line[pos:b.start() + 1]):
+            if _open_quote(line[pos:b.start() + 1]) or _open_paren(line[pos:b.start() + 1]):
                 continue
             _cut(line[pos:b.end()], base + pos, spans)
             pos = b.end()
@@ -348,6 +355,38 @@ SITES = {"myanimelist": "MyAnimeList", "mal": "MyAnimeList", "imdb": "IMDb",
 SITE_RX = (r"(?:myanimelist|anime-planet|anime[ ]news[ ]network|rotten[ ]tomatoes|mal|imdb|"
            r"anilist|crunchyroll|kitsu|netflix|funimation|hidive|oricon|amazon|hulu|disney\+|"
            r"bilibili|niconico)")
+
+
+_REL_CLAUSE = regex.compile(r",[ ](?:which|who|whose|that)\b[^,]{0,200},")
+_CLAUSE_END = regex.compile(r"[;:—–]|,[ ]and[ ]|,?[ ](?:but|however|while|although|though)[ ,]")
+
+
+def season_in_clause(text: str, pos: int) -> str | None:
+    """The season named in the clause around ``pos`` ("season 2"): the nearest mention
+    before ``pos``, else after it; mentions inside a relative clause (", which … ,") that
+    does not hold ``pos`` are skipped, as are other clauses."""
+    a, b = 0, len(text)
+    for m in finditer(_CLAUSE_END, text):
+        if m.end() <= pos:
+            a = m.end()
+        elif m.start() >= pos:
+            b = m.start()
+            break
+    skip = [(m.start(), m.end()) for m in finditer(_REL_CLAUSE, text[a:b])
+            if not m.start() <= pos - a < m.end()]
+    best: tuple[int, int] | None = None
+    for m in finditer(_SEASON, text[a:b]):
+        if any(x <= m.start() < y for x, y in skip):
+            continue
+        raw = m.group("n") or m.group("o") or m.group("s")
+        n = parse_number(raw)
+        if not isinstance(n, int):
+            continue
+        at = a + m.start()
+        dist = pos - at if at <= pos else at - pos + 1000
+        if best is None or dist < best[0]:
+            best = (dist, n)
+    return f"season {best[1]}" if best else None
 
 
 def site_name(raw: str) -> str:

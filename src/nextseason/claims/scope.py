@@ -35,7 +35,7 @@ import regex
 __all__ = ["assertion", "clause_bounds", "is_question"]
 
 _CLAUSE_BREAK = regex.compile(
-    r"[;:—–]|[ ]-[ ]|,?[ ](?:but|however|while|although|though|whereas)[ ,]"
+    r"[;:—–]|[ ]-[ ]|,?[ ](?:but|however|while|although|though|whereas)[ ,]|,[ ]and[ ]"
     r"|\.[ ]")
 _QUESTION_START = regex.compile(
     r"(?i)^[\"“‘'(]?(?:will|would|is|are|was|were|has|have|had|does|do|did|can|could|should|"
