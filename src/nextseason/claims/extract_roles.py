@@ -37,7 +37,7 @@ from .extract_text import (
     scan_name,
     scan_names,
     search,
-    season_near,
+    season_in_clause,
 )
 from .gazetteer import DEFAULT
 
@@ -88,10 +88,10 @@ _HANDLE_ROLE = regex.compile(rf"(?i)[ ](?:will[ ])?(?:handle|handles|handled|han
                              rf"oversees|is[ ]in[ ]charge[ ]of|will[ ]be[ ]in[ ]charge[ ]of)[ ]"
                              rf"(?:the[ ])?(?:{_ROLE})\b")
 # VERB-ed by NAME
+_BY_VERB = (r"directed|helmed|composed|scored|illustrated|created|drawn|produced|animated|made|"
+            r"developed|animation[ ]produced|animation[ ]production")
 _BY = regex.compile(
-    r"(?i)\b(?<!written[ ]and[ ])(?P<v>directed|helmed|composed|scored|illustrated|created|"
-    r"drawn|produced|animated|"
-    r"made|developed|(?:animation[ ])?produced|animation[ ]production)[ ]by[ ]"
+    rf"(?i)\b(?<!written[ ]and[ ])(?:(?P<v0>{_BY_VERB})[ ](?:and|&)[ ])?(?P<v>{_BY_VERB})[ ]by[ ]"
     r"(?:(?:the[ ])?studio[ ])?")
 _BY_FIELD = {"directed": "director", "helmed": "director", "composed": "composer",
              "scored": "composer", "illustrated": "source_illustrator",
@@ -111,6 +111,14 @@ _DID = regex.compile(
 _DID_FIELD = {"directed": "director", "direct": "director", "wrote": "writer", "write": "writer",
               "composed": "composer", "compose": "composer", "scored": "composer",
               "worked on": "writer"}
+_REPLACED = regex.compile(r"(?i)[ ](?:also[ ]|later[ ])?(?:replaced|replaces|replacing|succeeded|"
+                          r"succeeds|took[ ]over[ ]from)[ ]$")
+_APPOS_STUDIO = regex.compile(r"(?i),[ ](?:the|a)[ ](?:same[ ]|very[ ])?(?:animation[ ])?studio"
+                              r"[ ](?:that|which|who|behind|responsible)\b")
+_CAST_CTX = regex.compile(r"(?i)\b(?:cast|voice[sd]?|voicing|seiyuu|actors?|actress(?:es)?|"
+                          r"starring|stars)\b")
+_CHAR_AS = regex.compile(r"[ ]as[ ](?=\p{Lu})")
+_CHAR_BY = regex.compile(r"[ ](?:by|–|-|:)[ ](?=\p{Lu})")
 _HELM = regex.compile(r"(?i)[ ](?:will[ ]be[ ]|is[ ]|was[ ])?(?:back[ ])?(?:at|taking|take|takes|"
                       r"took|is[ ]set[ ]to[ ]take)[ ](?:the[ ])?(?P<a>animation[ ])?helm\b"
                       r"|[ ](?:is|was|will[ ]be)[ ]set[ ]to[ ]take[ ]over\b")
@@ -129,6 +137,11 @@ _AIRING = regex.compile(r"(?i)\b(?:air\w*|broadcast\w*|channels?|network|tv|tele
                         r"premier\w*|began|begins|simulcast\w*|stations?)\b")
 _STREAMING = regex.compile(r"(?i)\b(?:stream\w*|airing[ ]on|available[ ]on|licen[cs]\w*|"
                            r"watch\w*[ ]on|exclusively[ ]on)\b")
+_STUDIO_VERBS = {"made", "produced", "animated", "animates", "animate", "produce", "produces",
+                 "followed with"}
+_STUDIO_OBJ = regex.compile(r"(?i)[ ](?:the[ ]|its[ ])?(?:(?:first|second|third|\d{1,2}(?:st|nd|rd|"
+                            r"th)|new|next)[ ])?(?:anime[ ]|tv[ ])?(?:season|adaptation|anime|"
+                            r"installment|episodes)\b|[ ]season[ ](?:one|two|three|\d)")
 _PERSON_STOP = {"Season", "Episode", "Studio", "Anime", "The", "This", "Crunchyroll", "Netflix"}
 
 
@@ -139,7 +152,7 @@ def _person(name: str, min_tokens: int = 2) -> bool:
 
 def _hit(s: Sentence, field: str, a: int, b: int, start: int, end: int, conf: float) -> Hit:
     name = s.text[a:b].strip(" ,")
-    q = season_near(s.text, start) if field in ("studio", "director") else None
+    q = season_in_clause(s.text, a) if field in ("studio", "director") else None
     return Hit(field, name, q, min(a, start), max(b, end), conf)
 
 
@@ -161,14 +174,15 @@ def _after(s: Sentence) -> Iterator[Hit]:
                 if _name_ok(f, s.text[a:b]):
                     yield _hit(s, f, a, b, m.start(), m.end(), conf)
     for m in finditer(_BY, s.text):
-        f = _BY_FIELD.get(m.group("v").lower())
-        if f is None:
-            continue
-        if f == "source_author" and not _SOURCEISH.search(s.text):
-            continue
-        for a, b in scan_names(s.text, m.end(), limit=4):
-            if _name_ok(f, s.text[a:b]):
-                yield _hit(s, f, a, b, m.start(), m.end(), 0.85)
+        for v in (m.group("v0"), m.group("v")):
+            f = _BY_FIELD.get((v or "").lower())
+            if f is None:
+                continue
+            if f == "source_author" and not _SOURCEISH.search(s.text):
+                continue
+            for a, b in scan_names(s.text, m.end(), limit=4):
+                if _name_ok(f, s.text[a:b]):
+                    yield _hit(s, f, a, b, m.start(), m.end(), 0.85)
 
 
 _SOURCEISH = regex.compile(r"(?i)\b(?:manga|novels?|light[ ]novels?|books?|series|webtoon|"
@@ -184,6 +198,12 @@ def _before(s: Sentence) -> Iterator[Hit]:
                 continue
             spans = _names_ending(s, m.start()) if rx is _HANDLE_ROLE else \
                 [sp for sp in [name_before(s.text, m.start())] if sp]
+            if spans and rx is _AS_ROLE:
+                rep = _REPLACED.search(s.text[max(0, spans[0][0] - 40):spans[0][0]])
+                if rep:  # "A replaced B as the director": the role is A's
+                    at = spans[0][0] - (len(s.text[max(0, spans[0][0] - 40):spans[0][0]]) -
+                                        rep.start())
+                    spans = [sp for sp in [name_before(s.text, at)] if sp]
             for a, b in spans:
                 if _name_ok(f, s.text[a:b]):
                     yield _hit(s, f, a, b, a, m.end(), conf)
@@ -195,10 +215,19 @@ def _before(s: Sentence) -> Iterator[Hit]:
             continue
         name = s.text[span[0]:span[1]]
         if f is None:  # made / produced / animated / released …: a studio, if it looks like one
-            if _is_studio(s, name):
+            form = _STUDIO_FORM.search(s.text, max(0, m.start() - 40), m.start())
+            if form is not None and form.end() == m.start():
+                yield _hit(s, "studio", form.start(), form.end(), form.start(), m.end(), 0.8)
+            elif _is_studio(s, name) or (v in _STUDIO_VERBS and len(name.split()) <= 3
+                                         and not _known(s, name) and _STUDIO_OBJ.match(
+                                             s.text, m.end("v"))):
                 yield _hit(s, "studio", span[0], span[1], span[0], m.end(), 0.8)
         elif _person(name):
             yield _hit(s, f, span[0], span[1], span[0], m.end(), 0.8)
+    for m in finditer(_APPOS_STUDIO, s.text):
+        span = name_before(s.text, m.start())
+        if span and len(s.text[span[0]:span[1]].split()) <= 3:
+            yield _hit(s, "studio", span[0], span[1], span[0], m.end(), 0.75)
     for m in finditer(_HELM, s.text):
         span = name_before(s.text, m.start())
         if span is None:
@@ -207,7 +236,8 @@ def _before(s: Sentence) -> Iterator[Hit]:
         if m.group("a") or _is_studio(s, name):
             if _is_studio(s, name) or len(name.split()) == 1:
                 yield _hit(s, "studio", span[0], span[1], span[0], m.end(), 0.75)
-        elif _person(name) and ("direct" in s.lower or "helm" in m.group().lower()):
+        elif _person(name) and ("direct" in s.lower or "helm" in m.group().lower() or
+                                "direct" in s.before.lower()):
             yield _hit(s, "director", span[0], span[1], span[0], m.end(), 0.75)
 
 
@@ -301,7 +331,31 @@ def _distributors(s: Sentence) -> Iterator[Hit]:
             yield Hit("network", name, None, a, b, 0.65)
 
 
+def _cast(s: Sentence) -> Iterator[Hit]:
+    """ "Aoi Koga as Kaguya Shinomiya", "Kaguya Shinomiya by Aoi Koga", in a sentence (or
+    after one) about the cast."""
+    if not (_CAST_CTX.search(s.text) or _CAST_CTX.search(s.before)):
+        return
+    for m in finditer(_CHAR_AS, s.text):
+        actor, char = name_before(s.text, m.start()), scan_name(s.text, m.end(), max_tokens=3)
+        if actor and char and _person(s.text[actor[0]:actor[1]]) and \
+                not _ROLE_WORD.match(s.text, m.end()):
+            value = f"{s.text[char[0]:char[1]]}: {s.text[actor[0]:actor[1]]}"
+            yield Hit("cast", value, None, actor[0], char[1], 0.75)
+    for m in finditer(_CHAR_BY, s.text):
+        char, actor = name_before(s.text, m.start()), scan_name(s.text, m.end(), max_tokens=3)
+        if actor and char and _person(s.text[actor[0]:actor[1]]) and \
+                _person(s.text[char[0]:char[1]], 1) and \
+                not _known(s, s.text[char[0]:char[1]]):
+            value = f"{s.text[char[0]:char[1]]}: {s.text[actor[0]:actor[1]]}"
+            yield Hit("cast", value, None, char[0], actor[1], 0.7)
+
+
+_ROLE_WORD = regex.compile(rf"(?i)(?:the[ ]|a[ ]|new[ ])*(?:{_ROLE})\b")
+
+
 def role_rules(s: Sentence) -> Iterator[Hit]:
+    yield from _cast(s)
     yield from _after(s)
     yield from _before(s)
     yield from _authors(s)
