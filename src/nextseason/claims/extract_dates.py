@@ -100,8 +100,8 @@ def _what(text: str, a: int, event_pos: int, near: int = 0) -> str | None:
 
 def date_rules(s: Sentence) -> Iterator[Hit]:
     text = s.text
-    if is_question(text) or _DATELINE.match(text) or not regex.search(r"\d|tomorrow|today|yesterday|this|next|last",
-                                             text):
+    if is_question(text) or _DATELINE.match(text) or \
+            not regex.search(r"\d|tomorrow|today|yesterday|this|next|last", text):
         return
     as_of = s.ctx.as_of if s.ctx else None
     mentions = date_mentions(text, as_of)

@@ -73,11 +73,13 @@ _ROLE_NAME = regex.compile(rf"(?i)\b(?:{_ROLE})(?-i:[ ](?=\p{{Lu}}|\d{{2,3}}\b))
 _ROLE_BY = regex.compile(rf"(?i)\b(?:{_ROLE})[ ](?:(?:is|are|was|were|will[ ]be)[ ])?"
                          r"(?:(?:handled|done|provided|drawn)[ ])?by[ ]")
 # NAME as (the) ROLE / NAME taking part as the ROLE
-_AS_ROLE = regex.compile(rf"(?i)[ ](?:(?:taking[ ]part|serving|serves|served|returns|returning|"
+_AS_ROLE = regex.compile(rf"(?i)(?:[ ]\([^()]{{1,120}}\))?[ ](?:(?:taking[ ]part|serving|serves|"
+                         rf"served|returns|returning|"
                          rf"joins|joining|will[ ]join|(?:is|are)[ ]set[ ]to[ ]join|works|worked)"
                          rf"[ ])?as[ ](?:the[ ]|a[ ]|its[ ])?(?:new[ ]|returning[ ])?(?:{_ROLE})\b")
 # NAME (...) is/was/will be the (new) ROLE
-_IS_ROLE = regex.compile(rf"(?i)(?:[ ]\([^()]{{1,120}}\))?,?[ ](?:is|was|will[ ]be|has[ ]been|"
+_IS_ROLE = regex.compile(rf"(?i)(?:[ ]\([^()]{{1,120}}\)|,[ ](?:a|an|the)[ ][^,;()]{{1,60}},)?,?[ ]"
+                         rf"(?:is|was|will[ ]be|has[ ]been|"
                          rf"(?:is|was)[ ]set[ ]to[ ]be|remains|returns[ ]as)[ ](?:also[ ])?"
                          rf"(?:the|its|a)[ ](?:new[ ]|returning[ ]|main[ ])?(?:{_ROLE})\b")
 # NAME, the ROLE of …
@@ -104,7 +106,8 @@ _OBJ = (r"(?:the[ ]|its[ ]|a[ ]|this[ ])?(?:(?:first|second|third|fourth|fifth|n
         r"(?:series|anime|show|adaptation|season|installment|episodes?|story|sequel|film)\b"
         r"|season[ ](?:one|two|three|four|\d{1,2})\b")
 _DID = regex.compile(
-    rf"(?i)[ ](?:\([^()]{{1,120}}\)[ ])?(?:,[ ]?)?(?:has[ ]|have[ ]|had[ ]|also[ ]|once[ ]again[ ]|"
+    rf"(?i)[ ](?:\([^()]{{1,120}}\)[ ]?)?(?:,[ ](?:on[ ]the[ ]other[ ]hand|however|meanwhile|"
+    rf"in[ ]turn|too|also|instead),[ ])?(?:,[ ]?)?(?:has[ ]|have[ ]|had[ ]|also[ ]|once[ ]again[ ]|"
     rf"will[ ]|is[ ]set[ ]to[ ])?(?P<v>directed|direct|wrote|write|composed|compose|scored|"
     rf"produced|produce|produces|animated|animate|animates|made|makes|released|"
     rf"followed[ ]with|worked[ ]on|delivered|handled|handles)[ ](?:up[ ])?(?:{_OBJ})")
@@ -116,7 +119,7 @@ _REPLACED = regex.compile(r"(?i)[ ](?:also[ ]|later[ ])?(?:replaced|replaces|rep
 _APPOS_STUDIO = regex.compile(r"(?i),[ ](?:the|a)[ ](?:same[ ]|very[ ])?(?:animation[ ])?studio"
                               r"[ ](?:that|which|who|behind|responsible)\b")
 _CAST_CTX = regex.compile(r"(?i)\b(?:cast|voice[sd]?|voicing|seiyuu|actors?|actress(?:es)?|"
-                          r"starring|stars)\b")
+                          r"starring|stars|roles?|reprise[sd]?|reprising)\b")
 _CHAR_AS = regex.compile(r"[ ]as[ ](?=\p{Lu})")
 _CHAR_BY = regex.compile(r"[ ](?:by|–|-|:)[ ](?=\p{Lu})")
 _HELM = regex.compile(r"(?i)[ ](?:will[ ]be[ ]|is[ ]|was[ ])?(?:back[ ])?(?:at|taking|take|takes|"
@@ -137,6 +140,10 @@ _AIRING = regex.compile(r"(?i)\b(?:air\w*|broadcast\w*|channels?|network|tv|tele
                         r"premier\w*|began|begins|simulcast\w*|stations?)\b")
 _STREAMING = regex.compile(r"(?i)\b(?:stream\w*|airing[ ]on|available[ ]on|licen[cs]\w*|"
                            r"watch\w*[ ]on|exclusively[ ]on)\b")
+_OF_SEASON = regex.compile(r"(?i)[ ](?:of|for|in)[ ](?:the[ ])?(?:season[ ]\d{1,2}|(?:first|second|"
+                           r"third|fourth|fifth)[ ]season)")
+_THE_STUDIO = regex.compile(r"\b[Tt]he[ ](?P<n>\p{Lu}[\p{L}\p{N}.-]{0,20}"
+                            r"(?:[ ]\p{Lu}[\p{L}\p{N}.-]{0,20}){0,2})[ ](?:animation[ ])?studio\b")
 _STUDIO_VERBS = {"made", "produced", "animated", "animates", "animate", "produce", "produces",
                  "followed with"}
 _STUDIO_OBJ = regex.compile(r"(?i)[ ](?:the[ ]|its[ ])?(?:(?:first|second|third|\d{1,2}(?:st|nd|rd|"
@@ -152,7 +159,10 @@ def _person(name: str, min_tokens: int = 2) -> bool:
 
 def _hit(s: Sentence, field: str, a: int, b: int, start: int, end: int, conf: float) -> Hit:
     name = s.text[a:b].strip(" ,")
-    q = season_in_clause(s.text, a) if field in ("studio", "director") else None
+    q = None
+    if field in ("studio", "director"):
+        after = _OF_SEASON.match(s.text, end)
+        q = season_in_clause(s.text, after.end() if after else a)
     return Hit(field, name, q, min(a, start), max(b, end), conf)
 
 
@@ -224,6 +234,9 @@ def _before(s: Sentence) -> Iterator[Hit]:
                 yield _hit(s, "studio", span[0], span[1], span[0], m.end(), 0.8)
         elif _person(name):
             yield _hit(s, f, span[0], span[1], span[0], m.end(), 0.8)
+    for m in finditer(_THE_STUDIO, s.text):
+        if not _known(s, m.group("n")):
+            yield _hit(s, "studio", m.start("n"), m.end("n"), m.start(), m.end(), 0.75)
     for m in finditer(_APPOS_STUDIO, s.text):
         span = name_before(s.text, m.start())
         if span and len(s.text[span[0]:span[1]].split()) <= 3:

@@ -79,7 +79,8 @@ _LIKELY = [
                   r"(?P<v>unlikely|improbable|likely)\b"),
 ]
 _MODAL = regex.compile(r"(?i)\b(?:expect|expected|could|would|might|may|predict|likely|probably|"
-                       r"possibly|speculate|estimate|guess|anticipate|hopefully|as[ ]early[ ]as|wait|waiting)\b")
+                       r"possibly|speculate|estimate|guess|anticipate|hopefully|as[ ]early[ ]as|"
+                       r"wait|waiting)\b")
 _ANIME_REF = regex.compile(rf"(?i){SEASON_REF}|\b(?:adaptation|anime|return|episodes)\b")
 _YEAR = regex.compile(r"\b(?:19|20)\d{2}\b")
 _NUMW = r"(?:\d{1,2}|one|two|three|four|five|six|a[ ]few|a[ ]couple[ ]of)"
