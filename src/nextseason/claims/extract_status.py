@@ -19,7 +19,7 @@ __all__ = ["status_rules"]
 
 _ORD = r"(?:second|third|fourth|fifth|sixth|new|another|next|2nd|3rd|4th|5th|6th)"
 SEASON_REF = (rf"(?:{_ORD}[ ](?:tv[ ]|anime[ ])?(?:season|installment|instalment|cour)\b"
-              r"|\bseason[ ](?:[2-9]|two|three|four|five)\b|\bsequels?\b(?![ ](?:film|movie|"
+              r"|\bseasons?[ ](?:[2-9]|two|three|four|five)\b|\bsequels?\b(?![ ](?:film|movie|"
               r"novel|manga))|\brenewal\b|\bfollow-up\b(?![ ](?:film|movie|novel|manga))"
               r"|\bcontinuation\b|\bfuture[ ]of[ ]the[ ](?:anime|show|series)\b"
               r"|\b(?:show|anime|series)['’]s[ ]future\b)")
@@ -63,6 +63,10 @@ _CONCLUDED = regex.compile(
 _RUMOUR = regex.compile(r"(?i)\b(?:rumou?rs?|rumou?red|leaks?|leaked|leaker|insiders?|"
                         r"reportedly|supposedly|allegedly)\b")
 _NEGATOR = regex.compile(r"(?i)\b(?:not|never|no)\b|n['’]t\b")
+_PENDING = regex.compile(r"(?i)[ ](?:could|may|might|should|will|is[ ]expected[ ]to)[ ](?:soon[ ])?"
+                         r"(?:come|follow|arrive|be[ ]made|drop)\b")
+_WHETHER_WILL = regex.compile(r"(?i)\bwhether[ ](?:or[ ]not[ ])?(?:[\w:!'’-]{1,25}[ ]){1,6}?will[ ]"
+                              r"(?:be[ ])?$")
 _INSTEAD = regex.compile(r"(?i)\binstead[ ]of\b")
 _NO_RUMOUR = regex.compile(r"(?i)\bno[ ](?:rumou?rs?|leaks?|speculation)\b")
 
@@ -146,6 +150,16 @@ def _circumstantial(text: str, trigger: regex.Match[str], ref: regex.Match[str])
         is not None
 
 
+def _pending(s: Sentence, m: regex.Match[str], how: str, noun: bool, a: int) -> bool:
+    """ "an official announcement could follow soon" (a renewal still to come) or "whether
+    or not it will be renewed" (still undecided): either way, not announced yet."""
+    if noun:
+        official = "offic" in s.lower or "season" in s.lower or "sequel" in s.lower
+        return official and _PENDING.match(s.text, m.end()) is not None
+    return how == "conditional" and _SEASON_REF.search(s.text) is not None and \
+        search(_WHETHER_WILL, s.text, max(a, m.start() - 120), m.start()) is not None
+
+
 def _renewal(s: Sentence) -> Iterator[Hit]:
     low = s.lower
     text = s.text
@@ -172,6 +186,13 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             seen.add("not_announced")
             yield Hit("renewal_status", "not_announced", season_near(text, m.start()),
                       m.start(), m.end(), 0.85)
+        elif (how in ("hedged", "conditional") or (noun and how is None)) and \
+                not question and "not_announced" not in seen and _pending(s, m, how, noun, a):
+            # "an official announcement could follow soon": none yet; "whether or not it
+            # will be renewed": not yet decided
+            seen.add("not_announced")
+            yield Hit("renewal_status", "not_announced", season_near(text, m.start()),
+                      m.start(), m.end(), 0.7)
         elif how == "reported" and ref is not None and "rumoured" not in seen and \
                 not noun and not question:
             seen.add("rumoured")
