@@ -320,11 +320,11 @@ def _studios(s: Sentence) -> Iterator[Hit]:
         if name.startswith(("The ", "A ")):
             continue
         seen.add(name)
-        yield _hit(s, "studio", m.start(), m.end(), m.start(), m.end(), 0.7)
+        yield Hit("studio", name, None, m.start(), m.end(), 0.7)  # a bare mention: no season
     g = s.ctx.gazetteer if s.ctx else DEFAULT
     for a, b, name in g.find("studio", s.text):
         if name not in seen and not any(name in x for x in seen):
-            yield _hit(s, "studio", a, b, a, b, 0.7)
+            yield Hit("studio", name, None, a, b, 0.7)
 
 
 def _distributors(s: Sentence) -> Iterator[Hit]:

@@ -150,6 +150,23 @@ def _circumstantial(text: str, trigger: regex.Match[str], ref: regex.Match[str])
         is not None
 
 
+def _next_season(text: str, pos: int) -> str | None:
+    """The season a renewal word is about: the nearest numbered sequel reference ("season 3",
+    "a third season", "seasons 3 and 4"), else the nearest season mention if it is a sequel
+    (a renewal is never of season 1)."""
+    best: tuple[int, str] | None = None
+    for m in finditer(_SEASON_REF, text):
+        q = season_near(m.group(), 0)
+        if q and q != "season 1":
+            dist = abs(m.start() - pos)
+            if best is None or dist < best[0]:
+                best = (dist, q)
+    if best:
+        return best[1]
+    q = season_near(text, pos)
+    return q if q and q != "season 1" else None
+
+
 def _pending(s: Sentence, m: regex.Match[str], how: str, noun: bool, a: int) -> bool:
     """ "an official announcement could follow soon" (a renewal still to come) or "whether
     or not it will be renewed" (still undecided): either way, not announced yet."""
@@ -184,19 +201,19 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             if search(_INSTEAD, text, a, m.start()):
                 continue
             seen.add("not_announced")
-            yield Hit("renewal_status", "not_announced", season_near(text, m.start()),
+            yield Hit("renewal_status", "not_announced", _next_season(text, m.start()),
                       m.start(), m.end(), 0.85)
         elif (how in ("hedged", "conditional") or (noun and how is None)) and \
                 not question and "not_announced" not in seen and _pending(s, m, how, noun, a):
             # "an official announcement could follow soon": none yet; "whether or not it
             # will be renewed": not yet decided
             seen.add("not_announced")
-            yield Hit("renewal_status", "not_announced", season_near(text, m.start()),
+            yield Hit("renewal_status", "not_announced", _next_season(text, m.start()),
                       m.start(), m.end(), 0.7)
         elif how == "reported" and ref is not None and "rumoured" not in seen and \
                 not noun and not question:
             seen.add("rumoured")
-            yield Hit("renewal_status", "rumoured", season_near(text, m.start()),
+            yield Hit("renewal_status", "rumoured", _next_season(text, m.start()),
                       m.start(), m.end(), 0.6)
         elif how is None and not noun and ref is not None and "announced" not in seen:
             if assertion(text, m.start(), m.end(), negators_after=True) == "negated":
@@ -204,7 +221,7 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             if _circumstantial(text, m, ref):
                 continue
             seen.add("announced")
-            yield Hit("renewal_status", "announced", season_near(text, m.start()),
+            yield Hit("renewal_status", "announced", _next_season(text, m.start()),
                       m.start(), m.end(), 0.9)
     if "not_announced" not in seen and not question:
         m = search(_UN, text)
@@ -212,12 +229,12 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             how = assertion(text, m.start(), m.end())
             if how in (None, "negated"):
                 seen.add("not_announced")
-                yield Hit("renewal_status", "not_announced", season_near(text, m.start()),
+                yield Hit("renewal_status", "not_announced", _next_season(text, m.start()),
                           m.start(), m.end(), 0.85)
     if "cancel" in low or "axed" in low or "scrapped" in low:
         m = search(_CANCELLED, text)
         if m and _SHOWISH.search(text) and assertion(text, m.start(), m.end()) is None:
-            yield Hit("renewal_status", "cancelled", season_near(text, m.start()),
+            yield Hit("renewal_status", "cancelled", _next_season(text, m.start()),
                       m.start(), m.end(), 0.85)
     m = search(_CONCLUDED, text)
     if m and not question and assertion(text, m.start(), m.end()) in (None, "hedged") and \
@@ -232,7 +249,7 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             ref = _season_ref(s, 0, len(text))
             if ref is not None and _other_show(s, ref):
                 break
-            yield Hit("renewal_status", "rumoured", season_near(text, m.start()),
+            yield Hit("renewal_status", "rumoured", _next_season(text, m.start()),
                       m.start(), m.end(), 0.6)
             break
 
