@@ -87,6 +87,8 @@ _MODAL = regex.compile(r"(?i)\b(?:expect|expected|could|would|might|may|predict|
                        r"wait|waiting)\b")
 _ANIME_REF = regex.compile(rf"(?i){SEASON_REF}|\b(?:adaptation|anime|return|episodes)\b")
 _YEAR = regex.compile(r"\b(?:19|20)\d{2}\b")
+_PART_OF_YEAR = regex.compile(r"(?i)\b(early|late|mid|spring|summer|fall|autumn|winter)[ -]"
+                              r"(?:of[ ])?$")
 _NUMW = r"(?:\d{1,2}|one|two|three|four|five|six|a[ ]few|a[ ]couple[ ]of)"
 _DURATION = regex.compile(
     rf"(?i)\b(?:take|takes|taking|wait|waiting|within|another)[ ](?:(?:almost|about|around|"
@@ -305,9 +307,12 @@ def _outlook(s: Sentence) -> Iterator[Hit]:
     if modal and _ANIME_REF.search(s.text):
         years = []
         first = last = None
-        for y in finditer(_YEAR, s.text[modal.start():]):
-            if y.group() not in years:
-                years.append(y.group())
+        tail = s.text[modal.start():]
+        for y in finditer(_YEAR, tail):
+            part = _PART_OF_YEAR.search(tail, max(0, y.start() - 12), y.start())
+            v = f"{part.group(1).lower()} {y.group()}" if part else y.group()
+            if v not in years:
+                years.append(v)
             first = y.start() if first is None else first
             last = y.end()
         if years and first is not None and last is not None:

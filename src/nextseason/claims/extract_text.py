@@ -91,6 +91,9 @@ _ABBREV = {"no", "nos", "mr", "mrs", "ms", "dr", "st", "vol", "vols", "vs", "e.g
            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
+_INITIALS = regex.compile(r"(?:\p{L}\.){1,4}\p{L}")
+
+
 def _cut(line: str, base: int, out: list[tuple[int, int]]) -> None:
     """Append (start, end) of the stripped pieces of ``line``, each at most MAX_SENTENCE."""
     s, e = 0, len(line)
@@ -137,8 +140,9 @@ def split_sentences(text: str, as_of_year: int | None = None,
             if line[b.start()] == ".":
                 ws = line.rfind(" ", max(pos, b.start() - 12), b.start())
                 word = line[(ws + 1 if ws >= 0 else pos):b.start()].lower().strip("(\"“")
-                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
-                    continue
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()) or \
+                        _INITIALS.fullmatch(word):
+                    continue  # "Mr.", "J.", "J.C. Staff"
             if _open_quote(line[pos:b.start() + 1]) or _open_paren(line[pos:b.start() + 1]):
                 continue
             _cut(line[pos:b.end()], base + pos, spans)
