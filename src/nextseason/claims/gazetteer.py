@@ -27,7 +27,8 @@ __all__ = ["Gazetteer", "NETWORKS", "STREAMERS", "PUBLISHERS", "MAGAZINES", "STU
 #: Japanese broadcasters that air anime
 NETWORKS = ("Tokyo MX", "TOKYO MX", "MBS", "TBS", "BS11", "BS Fuji", "BS Asahi", "BS NTV",
             "Fuji TV", "TV Tokyo", "TV Asahi", "Nippon TV", "NTV", "AT-X", "Sun TV", "KBS Kyoto",
-            "NHK", "NHK Educational TV", "NHK Educational", "NHK General", "NHK E", "Animax", "Tokyo Broadcasting System", "ABC TV",
+            "NHK", "NHK Educational TV", "NHK Educational", "NHK General", "NHK E", "Animax",
+            "Tokyo Broadcasting System", "ABC TV",
             "CBC", "Kansai TV", "Yomiuri TV", "TV Aichi", "TVA", "Teletama", "Chiba TV", "tvk",
             "Mainichi Broadcasting System", "Asahi Broadcasting", "Toonami", "Adult Swim",
             "Cartoon Network", "Noitamina", "noitaminA", "NUMAnimation", "AnimeIsm",
