@@ -18,7 +18,7 @@ from .scope import assertion, clause_bounds, is_question
 __all__ = ["status_rules"]
 
 _ORD = r"(?:second|third|fourth|fifth|sixth|new|another|next|2nd|3rd|4th|5th|6th)"
-SEASON_REF = (rf"(?:{_ORD}[ ](?:tv[ ]|anime[ ])?(?:season|installment|instalment|cour)\b"
+SEASON_REF = (rf"(?:\b{_ORD}[ ](?:tv[ ]|anime[ ])?(?:season|installment|instalment|cour)\b"
               r"|\bseasons?[ ](?:[2-9]|two|three|four|five)\b|\bsequels?\b(?![ ](?:film|movie|"
               r"novel|manga))|\brenewal\b|\bfollow-up\b(?![ ](?:film|movie|novel|manga))"
               r"|\bcontinuation\b|\bfuture[ ]of[ ]the[ ](?:anime|show|series)\b"
