@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ..claims.articles import load_claims
+from ..claims.articles import article_citations, load_claims
 from ..claims.reconcile import reconcile
 from ..errors import NotFoundError
 from .franchise import FranchiseReport, franchise_report
@@ -280,21 +280,33 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         claims += load_claims(conn, latest)
     disagreements = []
     if claims:
-        urls = dict(conn.execute("SELECT id, url FROM article").fetchall())
-        published = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT id, title, published FROM article")}
+        cites = article_citations(conn)
+        urls = {aid: u for aid, (_, _, u) in cites.items()}
         rec = reconcile(conn, mal_id, claims, urls)
+
+        def cite_article(aid: str) -> int:
+            label, pub, url = cites.get(aid, (f"article {aid[:8]}", None, None))
+            n_claims = sum(1 for c in claims if c.article == aid)
+            return cite("article", label, pub, f"{n_claims} claims about this show",
+                        _safe_url(url))
+
+        for aid in dict.fromkeys(c.article for c in claims if c.article):
+            cite_article(aid)  # every article read is cited, agreeing or not
         for g in rec.groups:
             if g.field == "adapted_through" and g.best_value is not None:
                 said = [ev for ev in g.evidence if ev.source == "article"]
-                first = said[0]
-                title, pub = published.get(first.source_id, (None, None))
                 source_material.append({
                     "articles_say": f"{len(said)} article(s) say the anime adapted the source"
                                     f" through {g.qualifier or 'volume'} {g.best_value}",
-                    "source": cite("article", title or f"article {first.source_id[:8]}", pub,
-                                   first.source_id, _safe_url(first.url)),
+                    "source": cite_article(said[0].source_id),
                 })
+            said = [ev for ev in g.evidence if ev.source == "article"]
+            if g.status == "agrees" and len({ev.source_id for ev in said}) > 1:
+                refs = sorted({cite_article(ev.source_id) for ev in said})
+                label = g.field.replace("_", " ") + (f" ({g.qualifier})" if g.qualifier else "")
+                also = " ".join(f"[{r}]" for r in refs[1:])
+                facts.append(Fact(f"Articles: {label}", f"{g.best_value} — confirmed by "
+                                  f"{len(refs)} articles (also {also})", refs[0]))
             if g.status not in ("conflicts", "different things", "changed over time"):
                 continue
             sides = []
@@ -302,9 +314,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                 if ev.source == "catalogue":
                     n = cite("catalogue", ev.source_id, ev.as_of)
                 else:
-                    title, pub = published.get(ev.source_id, (None, None))
-                    n = cite("article", title or f"article {ev.source_id[:8]}", pub,
-                             ev.source_id, _safe_url(ev.url))
+                    n = cite_article(ev.source_id)
                 sides.append({"value": ev.value, "quote": ev.quote, "source": n})
             disagreements.append({"field": g.field, "qualifier": g.qualifier,
                                   "status": g.status, "best": g.best_value,
