@@ -63,7 +63,8 @@ _CONCLUDED = regex.compile(
 _RUMOUR = regex.compile(r"(?i)\b(?:rumou?rs?|rumou?red|leaks?|leaked|leaker|insiders?|"
                         r"reportedly|supposedly|allegedly)\b")
 _NEGATOR = regex.compile(r"(?i)\b(?:not|never|no)\b|n['’]t\b")
-_PENDING = regex.compile(r"(?i)[ ](?:could|may|might|should|will|is[ ]expected[ ]to)[ ](?:soon[ ])?"
+_PENDING = regex.compile(r"(?i)(?:[ ](?:about|of|for|regarding|on)[ ][^.;,?]{1,40}?)?"
+                         r"[ ](?:could|may|might|should|will|is[ ]expected[ ]to)[ ](?:soon[ ])?"
                          r"(?:come|follow|arrive|be[ ]made|drop)\b")
 _WHETHER_WILL = regex.compile(r"(?i)\bwhether[ ](?:or[ ]not[ ])?(?:[\w:!'’-]{1,25}[ ]){1,6}?will[ ]"
                               r"(?:be[ ])?$")

@@ -208,12 +208,13 @@ def _classify(f: str, clusters: list[list[Evidence]]) -> tuple[str, Any, str]:
     if len(clusters) == 1:
         c = clusters[0]
         articles = len(c) - len(catalogue)
+        names = "; ".join(dict.fromkeys(_cited(e) for e in c if e.source == "article"))
+        said = (f"confirmed by {articles} articles: {names}" if articles > 1
+                else f"a single article: {names}")
         if catalogue:
             return "agrees", catalogue[0].value, (
-                f"the catalogue ({catalogue[0].source_id}) and {articles} article(s) agree")
-        names = "; ".join(dict.fromkeys(_cited(e) for e in c if e.source == "article"))
-        return "agrees", c[0].value, (f"confirmed by {articles} articles: {names}"
-                                      if articles > 1 else f"a single article: {names}")
+                f"the catalogue ({catalogue[0].source_id}) agrees, {said}")
+        return "agrees", c[0].value, said
     media = {id(c): {_medium(e) for e in c} for c in clusters}
     if f in ("source_start", "source_end") and all(len(m) == 1 and None not in m
                                                     for m in media.values()) \
