@@ -40,13 +40,15 @@ from .gazetteer import Gazetteer
 from .model import Claim
 from .reader import ArticleText, read_bytes
 
-__all__ = ["extract_claims", "extract_article", "Hints", "RULES", "MAX_QUOTE"]
+__all__ = ["extract_claims", "extract_article", "Hints", "RULES", "MAX_QUOTE", "MAX_TEXT"]
 
 #: the rule families, each ``Sentence -> Iterator[Hit]``
 RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
     status_rules, show_rules, source_rules, reception_rules, role_rules, date_rules)
 #: a quote longer than this is cut to the words around the match
 MAX_QUOTE = 300
+#: claims come from the first MAX_TEXT characters (about a hundred ordinary articles)
+MAX_TEXT = 300_000
 _PAD = 100
 
 
@@ -145,6 +147,8 @@ def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int
     hits: list[tuple[Hit, int, int]] = []
     headline: list[int] = []
     for s in split_sentences(text, as_of_year, ctx):
+        if s.start >= MAX_TEXT:
+            break  # a real article is far shorter: the rest is read and stored, not searched
         for rule in RULES:
             for h in rule(s):
                 a, b = _quote_span(s, h.start, h.end)

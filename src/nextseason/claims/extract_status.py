@@ -185,9 +185,10 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
     text = s.text
     question = is_question(text)
     seen: set[str] = set()
+    ref_all = _season_ref(s, 0, len(text))
     for m in finditer(_TRIGGER, text):
         a, b = clause_bounds(text, m.start(), m.end())
-        ref = _season_ref(s, a, b) or _season_ref(s, 0, len(text))
+        ref = (_season_ref(s, a, b) if ref_all is not None else None) or ref_all
         if ref is not None and _other_show(s, ref):
             continue
         how = assertion(text, m.start(), m.end())

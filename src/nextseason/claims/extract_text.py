@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 MAX_SENTENCE = 1000
+MAX_MATCHES = 16  # matches of one pattern in one sentence
 TIMEOUT = 0.25  # seconds per regex call; a guard, never reached on sane input
 
 
@@ -67,8 +68,13 @@ class Hit(NamedTuple):
 
 
 def finditer(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+    """At most ``MAX_MATCHES`` matches: a sentence of 200 repeated trigger words is hostile
+    input, not 200 claims, and rules that look around each match stay linear."""
     try:
-        yield from pattern.finditer(text, timeout=TIMEOUT)
+        for i, m in enumerate(pattern.finditer(text, timeout=TIMEOUT)):
+            if i >= MAX_MATCHES:
+                return
+            yield m
     except TimeoutError:  # pragma: no cover - bounded patterns make this unreachable
         return
 

@@ -30,6 +30,9 @@ Every pattern is bounded and the text examined is one capped sentence.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
+
 import regex
 
 __all__ = ["assertion", "clause_bounds", "is_question"]
@@ -65,25 +68,41 @@ _ATTRIBUTION = regex.compile(r"(?i)(?:^|[ (])@\w|pic\.twitter\.com|twitter\.com/
 
 
 def is_question(sentence: str) -> bool:
-    s = sentence.rstrip(" \"”’')")
-    return s.endswith("?") or (_QUESTION_START.match(sentence) is not None and "?" in s[-3:])
+    return _facts(sentence)[1]
+
+
+@lru_cache(maxsize=256)
+def _facts(text: str) -> tuple[tuple[tuple[int, int], ...], bool, bool, int]:
+    """Per sentence, computed once: its clause breaks, whether it is a question, whether it
+    is attributed to a handle or a post, and where its first report word ends (-1: none)."""
+    breaks = tuple((m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text))
+    s = text.rstrip(" \"”’')")
+    question = s.endswith("?") or (_QUESTION_START.match(text) is not None and "?" in s[-3:])
+    report = _REPORT.search(text)
+    return (breaks, question, _ATTRIBUTION.search(text) is not None,
+            report.end() if report else -1)
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """(a, b): the clause of ``text`` that holds ``start:end``."""
+    breaks = _facts(text)[0]
     a, b = 0, len(text)
-    for m in _CLAUSE_BREAK.finditer(text, 0, len(text)):
-        if m.end() <= start:
-            a = m.end()
-        elif m.start() >= end:
-            b = m.start()
+    i = bisect_right(breaks, (start, start))
+    for j in range(i - 1, -1, -1):  # the last break ending at or before start
+        if breaks[j][1] <= start:
+            a = breaks[j][1]
+            break
+    for x, _ in breaks[max(0, i - 1):]:
+        if x >= end:
+            b = x
             break
     return a, b
 
 
 def assertion(text: str, start: int, end: int, *, negators_after: bool = False) -> str | None:
     """What the sentence ``text`` does with the words at ``start:end`` (see the module)."""
-    if is_question(text):
+    _, question, attributed, report_end = _facts(text)
+    if question:
         return "question"
     a, b = clause_bounds(text, start, end)
     before = text[a:start]
@@ -92,7 +111,7 @@ def assertion(text: str, start: int, end: int, *, negators_after: bool = False) 
     if _NEG.search(before) or _NEG.search(text[start:end]) or \
             (negators_after and _NEG.search(text[end:b])):
         return "negated"
-    if _REPORT.search(text[:start]) or _ATTRIBUTION.search(text):
+    if attributed or 0 <= report_end <= start:
         return "reported"
     if _HEDGE.search(before) or _HEDGE.search(text[start:end]):
         return "hedged"
