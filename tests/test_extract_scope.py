@@ -268,3 +268,10 @@ def test_new_stages_never_raise_and_quotes_hold(text: str, as_of: str | None) ->
     except InputError:
         return
     assert all(art.text[c.start:c.end] == c.quote for c in claims)
+
+
+def test_claims_come_from_every_line_and_sentence() -> None:
+    filler = "".join(f"Line {i} says nothing much.\n" for i in range(40))
+    filler += " ".join(f"Sentence {i} says nothing either." for i in range(40))
+    got = facts(filler + "\nThe anime was animated by Studio Kestrel.\n")
+    assert ("studio", "Studio Kestrel") in got

@@ -69,7 +69,7 @@ _TYPE_RX = [
                   rf"[ ]{_TYPE}\b"),
     regex.compile(rf"(?i)\b(?:author|creator|illustrator)[ ]of[ ]the[ ](?:original[ ])?"
                   rf"(?:[\w!:?.'’-]{{1,25}}[ ]){{0,4}}?{_TYPE}\b"),
-    regex.compile(rf"(?i)\b{_TYPE}[ ]of[ ]the[ ]same[ ](?:name|title)\b"),
+    regex.compile(rf"(?i)\b{_TYPE}[ ](?:series[ ])?of[ ]the[ ]same[ ](?:name|title)\b"),
     regex.compile(r"(?i)\bthe[ ](?P<t>manga|light[ ]novel|web[ ]novel|novel)[ ](?:was|is|has"
                   r"[ ]been)"
                   r"[ ](?:first[ ])?(?:serialized|serialised|published)\b"),
@@ -92,7 +92,10 @@ _AUTHOR_BEFORE = regex.compile(r"(?i)[ ](?:is|was)[ ]the[ ](?:original[ ])?(?:au
                                r"mangaka)\b")
 _WRITTEN_BY = regex.compile(r"(?i)\bwritten[ ]by[ ](?!and\b)(?=\p{Lu})")
 _BOTH = regex.compile(r"(?i)\bwritten[ ]and[ ]illustrated[ ]by[ ](?P<a>[^,.;()]{1,40}?)(?:[ ]and"
-                      r"[ ](?P<b>[^,.;()]{1,40}?)[ ]respectively\b|(?=[,.;]|$))")
+                      r"[ ](?P<b>[^,.;()]{1,40}?)[ ]respectively\b"
+                      r"|(?=[,.;]|$|[ ]and[ ](?-i:\p{Ll})))")
+_WORKS_OF = regex.compile(r"(?i)\bbased[ ]on[ ](?:the[ ])?(?:works?|stories|story|novels?|manga)[ ]"
+                          r"(?:written[ ])?(?:of|by)[ ](?=\p{Lu})")
 _ILLUS = regex.compile(r"(?i)\b(?<!written[ ]and[ ])(?:illustrated|illustrations|art|artwork)[ ]"
                        r"(?:is[ ]|was[ ]|are[ ]|were[ ])?(?:done[ ]|provided[ ])?by[ ](?=\p{Lu})"
                        r"|\billustrator[ ](?=\p{Lu})")
@@ -140,6 +143,10 @@ def _source_work(s: Sentence) -> Iterator[Hit]:
             span = scan_name(text, m.end())
             if span:
                 yield Hit("source_author", text[span[0]:span[1]], None, m.start(), span[1], 0.8)
+    for m in finditer(_WORKS_OF, text):
+        span = scan_name(text, m.end(), max_tokens=3)
+        if span:
+            yield Hit("source_author", text[span[0]:span[1]], None, m.start(), span[1], 0.75)
     for m in finditer(_BOTH, text):
         author = m.group("a").strip()
         artist = (m.group("b") or "").strip() or author
@@ -186,8 +193,9 @@ def _publisher(s: Sentence) -> Iterator[Hit]:
 
 # --- volumes, status, adaptation, spin-offs --------------------------------------------------
 
-_VOLUMES = regex.compile(rf"(?i)\b(?P<n>{_NUM})(?:[ ](?:(?:light[ -]novel|tank[oō]u?bon|collected|"
-                         r"published|compiled|print|book)[ ])?(?P<u>volumes|chapters)\b|-volume\b)")
+_VOLUMES = regex.compile(rf"(?i)\b(?P<n>{_NUM})(?:[ ](?:(?:light[ -]novel|manga|tank[oō]u?bon|"
+                         r"collected|published|compiled|print|book)[ ])?(?P<u>volumes|chapters)\b"
+                         r"|-volume\b)")
 _COUNT_SKIP = regex.compile(r"(?i)\b(?:first|last|next|final|remaining|previous|additional|more|"
                             r"new|these|those|few|of[ ]the|other|two|leaves|leaving|left|remai"
                             r"n|remains)[ ]$")
@@ -205,9 +213,16 @@ _FINISHED = [
                   r"came[ ]out|went[ ]on[ ]sale)\b"),
     regex.compile(r"(?i)\b(?:manga|novel|series)[ ](?:ended|concluded|completed)[ ](?:its[ ])?"
                   r"(?:serialization|serialisation|run)\b"),
+    regex.compile(r"(?i)\b(?:manga|light[ ]novels?|novels?|web[ ]novel)[ ](?:series[ ])?(?:ended|"
+                  r"concluded|finished|wrapped[ ]up)\b"),
+    regex.compile(r"(?i)\b(?:\d{1,3}(?:st|nd|rd|th)|[a-z]{3,12}(?:th|st|nd|rd))[ ]and[ ](?:final|"
+                  r"last)[ ]volume\b"),
 ]
-_ONGOING = regex.compile(r"(?i)\b(?:is|remains)[ ](?:still[ ])?(?:ongoing|being[ ](?:serialized|"
-                         r"serialised|published))\b|\bcontinues[ ]to[ ]be[ ](?:serialized|"
+_ONGOING = regex.compile(r"(?i)\b(?:is|remains|are)[ ](?:also[ ])?(?:still[ ])?(?:ongoing|being[ ]"
+                         r"(?:serialized|serialised|published)|running|going)\b|\b(?:more|new)[ ]"
+                         r"(?:manga|light[ ]novel|novel)?[ ]?(?:source[ ]material|chapters|volumes)"
+                         r"[ ](?:coming[ ]out|being[ ]released|releasing)\b"
+                         r"|\bcontinues[ ]to[ ]be[ ](?:serialized|"
                          r"serialised|published)\b|\bongoing[ ](?:manga|light[ ]novel|web[ ]novel|"
                          r"novel)\b")
 _ADAPTATION = regex.compile(r"(?i)\badaptation\b")

@@ -79,6 +79,14 @@ def finditer(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str
         return
 
 
+def _all(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+    """Every match (for splitting lines and sentences, which must see the whole text)."""
+    try:
+        yield from pattern.finditer(text, timeout=TIMEOUT)
+    except TimeoutError:  # pragma: no cover
+        return
+
+
 def search(pattern: regex.Pattern[str], text: str, pos: int = 0,
            endpos: int | None = None) -> regex.Match[str] | None:
     try:
@@ -137,9 +145,9 @@ def _open_paren(piece: str) -> bool:
 def split_sentences(text: str, as_of_year: int | None = None,
                     ctx: Context | None = None) -> list[Sentence]:
     spans: list[tuple[int, int]] = []
-    for lm in finditer(_LINE, text):
+    for lm in _all(_LINE, text):
         line, base, pos = lm.group(), lm.start(), 0
-        for b in finditer(_BOUNDARY, line):
+        for b in _all(_BOUNDARY, line):
             nxt = line[b.end():b.end() + 1]
             if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘'("):
                 continue
