@@ -47,7 +47,8 @@ RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
     status_rules, show_rules, source_rules, reception_rules, role_rules, date_rules)
 #: a quote longer than this is cut to the words around the match
 MAX_QUOTE = 300
-#: claims come from the first MAX_TEXT characters (about a hundred ordinary articles)
+#: claims come from the first MAX_TEXT characters (about a hundred ordinary articles) and
+#: at most ``extract_text.MAX_SENTENCES`` sentences
 MAX_TEXT = 300_000
 _PAD = 100
 
@@ -146,7 +147,7 @@ def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int
                   gazetteer=gazetteer or DEFAULT_GAZETTEER)
     hits: list[tuple[Hit, int, int]] = []
     headline: list[int] = []
-    for s in split_sentences(text, as_of_year, ctx):
+    for s in split_sentences(text, as_of_year, ctx, limit=MAX_TEXT):
         if s.start >= MAX_TEXT:
             break  # a real article is far shorter: the rest is read and stored, not searched
         for rule in RULES:

@@ -28,6 +28,7 @@ __all__ = [
 
 MAX_SENTENCE = 1000
 MAX_MATCHES = 16  # matches of one pattern in one sentence
+MAX_SENTENCES = 3000  # with a limit, split no further (an ordinary article has ~100)
 TIMEOUT = 0.25  # seconds per regex call; a guard, never reached on sane input
 
 
@@ -143,9 +144,12 @@ def _open_paren(piece: str) -> bool:
 
 
 def split_sentences(text: str, as_of_year: int | None = None,
-                    ctx: Context | None = None) -> list[Sentence]:
+                    ctx: Context | None = None, limit: int | None = None) -> list[Sentence]:
+    """The sentences of ``text`` (those starting before ``limit``, if given)."""
     spans: list[tuple[int, int]] = []
     for lm in _all(_LINE, text):
+        if limit is not None and (lm.start() >= limit or len(spans) >= MAX_SENTENCES):
+            break
         line, base, pos = lm.group(), lm.start(), 0
         for b in _all(_BOUNDARY, line):
             nxt = line[b.end():b.end() + 1]
@@ -162,6 +166,8 @@ def split_sentences(text: str, as_of_year: int | None = None,
             _cut(line[pos:b.end()], base + pos, spans)
             pos = b.end()
         _cut(line[pos:], base + pos, spans)
+    if limit is not None:
+        spans = spans[:MAX_SENTENCES]
     return [Sentence(text[s:e], s, i, as_of_year, ctx,
                      text[max(spans[i - 1][0], spans[i - 1][1] - 300):spans[i - 1][1]] if i else "")
             for i, (s, e) in enumerate(spans)]
