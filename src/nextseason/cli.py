@@ -330,7 +330,7 @@ def _subject_finder(db: Path | None) -> Callable[[Any], tuple[str | None, int | 
     return lambda art: resolve_subject(conn, art.text, art.title, index=index)
 
 
-def _gazetteer(db: str | None) -> Gazetteer | None:
+def _gazetteer(db: Path | str | None) -> Gazetteer | None:
     """The catalogue's names for the extractor, when there is a database."""
     path = resolve_db_path(db)
     if not path.exists():

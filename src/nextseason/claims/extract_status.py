@@ -170,7 +170,7 @@ def _next_season(text: str, pos: int) -> str | None:
     return q if q and q != "season 1" else None
 
 
-def _pending(s: Sentence, m: regex.Match[str], how: str, noun: bool, a: int) -> bool:
+def _pending(s: Sentence, m: regex.Match[str], how: str | None, noun: bool, a: int) -> bool:
     """ "an official announcement could follow soon" (a renewal still to come) or "whether
     or not it will be renewed" (still undecided): either way, not announced yet."""
     if noun:

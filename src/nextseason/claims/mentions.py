@@ -95,10 +95,10 @@ def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     for m in finditer(_MONTH_RANGE, text):
         y = int(m.group("y"))
-        a, b = _iso(y, _month(m.group("m1"))), _iso(y, _month(m.group("m2")))
-        if a and b:
-            out += [DateMention(m.start("m1"), m.end("m1"), a),
-                    DateMention(m.start("m2"), m.end(), b)]
+        first, last = _iso(y, _month(m.group("m1"))), _iso(y, _month(m.group("m2")))
+        if first and last:
+            out += [DateMention(m.start("m1"), m.end("m1"), first),
+                    DateMention(m.start("m2"), m.end(), last)]
             taken.append((m.start(), m.end()))
     if as_of_year is not None:
         for m in finditer(_MONTH_DAY, text):
