@@ -4,23 +4,53 @@
 ...                                              "June 28, 2021, with 13 episodes.")]
 [('premiere_date', '2021-04-05'), ('finale_date', '2021-06-28'), ('episode_count', 13)]
 
-How it works: the text is cut into sentences (table rows and headings are their own
-"sentences"), and each sentence goes through three families of precise, general rules —
-:mod:`.extract_status` (renewal status and outlooks), :mod:`.extract_show` (air dates,
-counts, staff, cast, licensors, networks, table rows), :mod:`.extract_source` (the source
-work) and :mod:`.extract_reception` (sales, ratings, ranks). No rule names a show: the
-same rules run on any article.
+How it works — a pipeline, each stage general, none keyed to a show, a site or an article:
+
+1. **Metadata** (:mod:`.header`, via the reader): a plain-text article's ``Key: value``
+   header block is its address, title and date, not its text.
+2. **Sentences** (:func:`.extract_text.split_sentences`): lines, then sentence ends that are
+   not abbreviations, initials ("J.C. Staff"), or inside quotes or parentheses; table rows
+   and headings are their own sentences; every sentence is capped in length.
+3. **Typed mentions**: dates at their precision, resolved against the article's own date
+   for "last year", "tomorrow", "this fall" or a day without a year (:mod:`.mentions`);
+   numbers in digits or words; names — studios from the catalogue, networks, streaming
+   services, publishers and magazines from a listed vocabulary (:mod:`.gazetteer`), and
+   capitalised runs of words.
+4. **Scope** (:mod:`.scope`): what the clause around a word does with it — negates it,
+   makes it conditional, hedges it, reports it as someone else's, or asks about it.
+5. **Claims** from the mentions and the words that tie them: renewal status and outlooks
+   (:mod:`.extract_status`), air and publication events (:mod:`.extract_dates`), credits —
+   who made, directed, wrote, composed, voiced (:mod:`.extract_roles`), counts, casts,
+   licensors and table rows (:mod:`.extract_show`), the source work (:mod:`.extract_source`)
+   and sales, ratings, ranks (:mod:`.extract_reception`).
+
+A renewal status comes from a sentence only as far as its scope allows: a negated clause
+gives ``not_announced``, a conditional, hedge or question gives nothing, a report gives
+``rumoured``; another show's "Name Season N" is not this show's; and a headline whose
+renewal the body denies loses to the body (its date stays, marked "headline only").
+
+Libraries, and why: the ``regex`` module for every rule — Unicode classes (``\p{Lu}`` for
+names in any script), variable-length lookbehind, and a per-call timeout as a second guard
+behind bounded patterns; :mod:`datetime` for date arithmetic. ``dateparser`` is not used
+for finding dates: its free-text search guesses dates in ordinary words ("may", "second")
+and is about a hundred times slower than these bounded patterns. A spaCy blank pipeline was
+weighed for sentences and its rule ``Matcher`` for patterns: its sentencizer splits on the
+same punctuation without the headings, table rows, initials and parentheses handled here,
+and token patterns would restate these rules with a tokenizer pass on top, with no model
+to add (models cannot be downloaded at run time). Number words are a small table
+(:func:`.mentions.number_value`) rather than a dependency.
 
 Each claim quotes the sentence that states it (or, for a very long sentence, the words
 around the match), so ``claim.quote == text[claim.start:claim.end]`` always holds. One
 article states a fact once: repeated mentions of the same (field, value, qualifier) collapse
-into the most confident, earliest one. Outlooks ("a second season seems unlikely") are kept
-as ``predicted_window`` and are never turned into a ``renewal_status``.
+into the most confident, earliest one, and a date beside a more precise one of the same
+event is dropped. Outlooks ("a second season seems unlikely") are kept as
+``predicted_window`` and are never turned into a ``renewal_status``.
 
-The extractor is pure (no database, no clock) and linear: sentences are capped in length
-and every pattern is bounded, so hostile input (megabyte lines, repeated punctuation) cannot
-make it backtrack. Dates are parsed by strict patterns rather than ``dateparser`` (whose
-free-text search guesses dates in ordinary words) and no spaCy pipeline is needed.
+The extractor is pure (no database, no clock) and linear: sentences are capped in length,
+every pattern is bounded, a pattern yields at most 16 matches in a sentence, and claims come
+from the first :data:`MAX_TEXT` characters (at most 3,000 sentences), so hostile input
+(megabyte lines, long runs of dates, numbers or capitals) cannot make it slow.
 """
 
 from __future__ import annotations
