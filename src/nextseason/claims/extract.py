@@ -131,7 +131,7 @@ def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]
         old = best.get(key)
         if old is None or h.confidence > old[0].confidence:
             best[key] = x
-    return sorted(best.values(), key=lambda x: (x[1], x[0].start, x[0].field))
+    return sorted(best.values(), key=lambda x: (x[1], x[0].start, x[0].end, x[0].field))
 
 
 def _title_words(title: str | None) -> set[str]:

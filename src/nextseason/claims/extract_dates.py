@@ -163,4 +163,4 @@ def date_rules(s: Sentence) -> Iterator[Hit]:
         else:
             field = "source_end" if kind == "end" else "source_start"
             q = None
-        yield Hit(field, d.value, q, min(ev_pos, d.start), d.end, 0.7 if d.relative else 0.75)
+        yield Hit(field, d.value, q, d.start, d.end, 0.7 if d.relative else 0.75)
