@@ -275,3 +275,15 @@ def test_claims_come_from_every_line_and_sentence() -> None:
     filler += " ".join(f"Sentence {i} says nothing either." for i in range(40))
     got = facts(filler + "\nThe anime was animated by Studio Kestrel.\n")
     assert ("studio", "Studio Kestrel") in got
+
+
+def test_an_html_page_gives_its_own_address() -> None:
+    page = (b'<html><head><title>Lantern Row Season 2</title>'
+            b'<link rel="canonical" href="https://news.example/lantern-row-2">'
+            b'<meta property="og:url" content="https://other.example/x"></head>'
+            b'<body><article><p>Lantern Row has not been renewed for a second season, and '
+            b'the studio has said nothing about it since the finale aired.</p></article>'
+            b'</body></html>')
+    art, claims = extract_article(page, "page.html")
+    assert art.url == "https://news.example/lantern-row-2"
+    assert ("renewal_status", "not_announced") in {(c.field, c.value) for c in claims}

@@ -29,7 +29,7 @@ gives ``not_announced``, a conditional, hedge or question gives nothing, a repor
 ``rumoured``; another show's "Name Season N" is not this show's; and a headline whose
 renewal the body denies loses to the body (its date stays, marked "headline only").
 
-Libraries, and why: the ``regex`` module for every rule — Unicode classes (``\p{Lu}`` for
+Libraries, and why: the ``regex`` module for every rule — Unicode classes (``\\p{Lu}`` for
 names in any script), variable-length lookbehind, and a per-call timeout as a second guard
 behind bounded patterns; :mod:`datetime` for date arithmetic. ``dateparser`` is not used
 for finding dates: its free-text search guesses dates in ordinary words ("may", "second")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Header", "split_header", "MAX_LINES", "MAX_HEADER"]
+__all__ = ["Header", "split_header", "page_url", "MAX_LINES", "MAX_HEADER"]
 
 MAX_LINES = 30
 MAX_HEADER = 8_000
@@ -91,3 +91,26 @@ def split_header(text: str) -> tuple[Header, str]:
         fields.setdefault(m.group(1).lower(), m.group(2).strip())
         pos = nl + 1
     return Header(), text
+
+
+_HEAD_SCAN = 200_000
+_TAG = re.compile(r"<(?:link|meta)\b[^<>]{0,600}>", re.I)
+_ATTR = re.compile(r"""([a-zA-Z:-]{1,20})[ \t\n]{0,5}=[ \t\n]{0,5}"""
+                   r"""(?:"([^"<>]{0,500})"|'([^'<>]{0,500})')""")
+
+
+def page_url(html: str) -> str | None:
+    """An HTML page's own address: ``<link rel="canonical">``, else ``og:url`` (http(s) only),
+    looked for in the first 200,000 characters with bounded patterns."""
+    found: dict[str, str] = {}
+    for tag in _TAG.finditer(html, 0, min(len(html), _HEAD_SCAN)):
+        attrs = {m.group(1).lower(): (m.group(2) or m.group(3) or "").strip()
+                 for m in _ATTR.finditer(tag.group())}
+        href = attrs.get("href") or attrs.get("content") or ""
+        if not href.startswith(("http://", "https://")):
+            continue
+        if "canonical" in attrs.get("rel", "").lower().split():
+            found.setdefault("canonical", href)
+        elif attrs.get("property", attrs.get("name", "")).lower() == "og:url":
+            found.setdefault("og", href)
+    return found.get("canonical") or found.get("og")

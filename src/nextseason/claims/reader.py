@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EncodingError, InputError
-from .header import split_header
+from .header import page_url, split_header
 
 __all__ = [
     "ArticleText",
@@ -146,6 +146,7 @@ def read_bytes(data: bytes, name: str, *, fmt: str | None = None,
         if published:
             source = "metadata"
     else:
+        url = page_url(text)  # the page's own address (canonical link or og:url)
         text, title, published = html_to_text(text)
         if published:
             source = "metadata"
