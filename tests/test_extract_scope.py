@@ -287,3 +287,13 @@ def test_an_html_page_gives_its_own_address() -> None:
     art, claims = extract_article(page, "page.html")
     assert art.url == "https://news.example/lantern-row-2"
     assert ("renewal_status", "not_announced") in {(c.field, c.value) for c in claims}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The studio is yet to confirm a second season.", {"not_announced"}),
+    ("It hasn't been renewed yet.", {"not_announced"}),
+    ("The studio will announce a second season soon, fans hope.", set()),
+    ("The manga was renewed in popularity.", set()),
+])
+def test_verb_forms_of_renewal(sentence: str, expected: set[str]) -> None:
+    assert statuses(sentence) == expected

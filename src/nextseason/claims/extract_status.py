@@ -68,6 +68,7 @@ _PENDING = regex.compile(r"(?i)(?:[ ](?:about|of|for|regarding|on)[ ][^.;,?]{1,4
                          r"(?:come|follow|arrive|be[ ]made|drop)\b")
 _WHETHER_WILL = regex.compile(r"(?i)\bwhether[ ](?:or[ ]not[ ])?(?:[\w:!'’-]{1,25}[ ]){1,6}?will[ ]"
                               r"(?:be[ ])?$")
+_BASE_FORMS = frozenset({"announce", "confirm", "renew"})
 _INSTEAD = regex.compile(r"(?i)\binstead[ ]of\b")
 _NO_RUMOUR = regex.compile(r"(?i)\bno[ ](?:rumou?rs?|leaks?|speculation)\b")
 
@@ -105,7 +106,8 @@ def _conditional(s: Sentence, start: int) -> bool:
 
 _TRIGGER = regex.compile(
     r"(?i)\b(?:(?P<noun>announcements?|confirmation|renewal|word|news|update|talk|plans?|"
-    r"details)|announced|announces|announcing|confirmed|confirms|renewed|renews|green-?lit|"
+    r"details)|announced|announces|announcing|announce|confirmed|confirms|confirm|renewed|"
+    r"renews|renew|green-?lit|"
     r"greenlighted|revived?|ordered|(?P<prog>in[ ]the[ ]works|in[ ](?:active[ ])?production|"
     r"under[ ](?:production|development)|in[ ]development|underway|on[ ]the[ ]way|"
     r"(?:has|have)[ ]come[ ]up[ ]with|will[ ]return[ ](?:with|for)|returns?[ ]with|"
@@ -196,8 +198,9 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
         if how == "negated" and "not_announced" not in seen and not question:
             official = "offic" in low or "yet" in low or "confirm" in m.group().lower() or \
                 "announc" in m.group().lower()
-            if ref is None and not (noun and official):
-                continue
+            if ref is None and not (noun and official) and \
+                    not m.group().lower().startswith("renew"):
+                continue  # "it has not been renewed" needs no season: a renewal is one
             if noun and m.group().lower() in ("word", "news", "update", "talk", "details",
                                               "plan", "plans") and \
                     _season_ref(s, a, b) is None:
@@ -219,7 +222,8 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             seen.add("rumoured")
             yield Hit("renewal_status", "rumoured", _next_season(text, m.start()),
                       m.start(), m.end(), 0.6)
-        elif how is None and not noun and ref is not None and "announced" not in seen:
+        elif how is None and not noun and ref is not None and "announced" not in seen and \
+                m.group().lower() not in _BASE_FORMS:  # "will announce" has not announced
             if assertion(text, m.start(), m.end(), negators_after=True) == "negated":
                 continue
             if _circumstantial(text, m, ref):
