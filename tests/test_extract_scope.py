@@ -297,3 +297,13 @@ def test_an_html_page_gives_its_own_address() -> None:
 ])
 def test_verb_forms_of_renewal(sentence: str, expected: set[str]) -> None:
     assert statuses(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, absent", [
+    ("The movie premiered in theaters on May 5, 2023.", "premiere_date"),
+    ("Volume 10 of the manga was released on March 4, 2022.", "source_start"),
+    ("The trailer was released on June 1, 2024.", "premiere_date"),
+    ("The anime was produced by Kumo Records, a music label.", "studio"),
+])
+def test_dates_and_makers_of_other_things_are_not_the_series(sentence: str, absent: str) -> None:
+    assert absent not in {f for f, _ in facts(sentence, as_of="2024-07-01")}

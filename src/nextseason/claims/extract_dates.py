@@ -85,16 +85,18 @@ def _what(text: str, a: int, event_pos: int, near: int = 0) -> str | None:
     for m in finditer(_ANIME_NOUN, window):
         anime = m.end()
     kind = None
+    volume = False
     for m in finditer(_SOURCE_NOUN, window):
         if a + m.start() >= near:
             source, kind = m.end(), m.group("n").lower()
+            volume = volume or kind.startswith(("volume", "chapter", "tank"))
     film = -1
     for m in finditer(_FILM, window):
         film = m.end()
     if film > max(anime, source):
         return "film"
     if source >= anime and source >= 0:
-        return "volume" if kind and kind.startswith(("volume", "chapter", "tank")) else "source"
+        return "volume" if volume else "source"  # "Volume 10 of the manga was released"
     return "anime" if anime >= 0 else None
 
 

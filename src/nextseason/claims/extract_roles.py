@@ -191,7 +191,12 @@ def _after(s: Sentence) -> Iterator[Hit]:
             if f == "source_author" and not _SOURCEISH.search(s.text):
                 continue
             for a, b in scan_names(s.text, m.end(), limit=4):
-                if _name_ok(f, s.text[a:b]):
+                name = s.text[a:b]
+                if f == "studio" and (v or "").lower() == "produced" and \
+                        not m.group().lower().startswith("animation") and \
+                        not m.group().lower().endswith("studio ") and not _is_studio(s, name):
+                    continue  # "produced by" names producers too; a studio must look like one
+                if _name_ok(f, name):
                     yield _hit(s, f, a, b, m.start(), m.end(), 0.85)
 
 

@@ -36,9 +36,15 @@ _ANIME_WORDS = regex.compile(r"(?i)\b(?:anime|season|episodes?|tv|broadcast|aire
 _NUM = r"(?:\d{1,4}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
 
 
+_NOT_SERIES = regex.compile(r"(?i)\b(?:film|movie|trailer|teaser|ova|special|game|stage[ ]play|"
+                            r"musical|blu-ray|dvd)\b")
+
+
 def _which(s: Sentence, verb_start: int, verb: str) -> str | None:
     """'anime' or 'source': what a dated verb is about."""
     v = verb.lower()
+    if search(_NOT_SERIES, s.text, max(0, verb_start - 60), verb_start):
+        return None  # a film's premiere, a trailer's release: not the series' dates
     if any(k in v for k in ("air", "broadcast", "premier")):
         return "anime"
     if v.startswith(("serial", "publish")):
