@@ -126,6 +126,8 @@ def _dates(s: Sentence) -> Iterator[Hit]:
 _EPISODES = regex.compile(rf"(?i)\b(?P<n>{_NUM})[ -]episodes?\b(?![ -]long)")
 _EP_SKIP = regex.compile(r"(?i)\b(?:first|last|next|final|remaining|previous|additional|more|"
                          r"few|these|those|every|each|of[ ]the|two[ ]more)[ ]$")
+_LAST_EPISODE = regex.compile(r"(?i)\bthe[ ](?P<n>\d{1,4}(?:st|nd|rd|th)|[a-z]{4,12}(?:th|st|nd|"
+                              r"rd))[ ]and[ ](?:final|last)[ ]episode\b")
 _LEFT = regex.compile(r"(?i)[ ](?:left|remaining|to[ ]go|more)\b")
 _SEASONS = regex.compile(
     rf"(?i)\b(?:has|had|have|spans?|spanning|ran[ ]for|across|over|with|total[ ]of|consisting"
@@ -142,6 +144,12 @@ def _counts(s: Sentence) -> Iterator[Hit]:
             if isinstance(n, int) and 0 < n < 3000:
                 yield Hit("episode_count", n, season_near(s.text, m.start()), m.start(),
                           m.end(), 0.85)
+    if "episode" in s.lower:
+        for m in finditer(_LAST_EPISODE, s.text):
+            n = parse_number(m.group("n"))
+            if isinstance(n, int) and 0 < n < 3000:
+                yield Hit("episode_count", n, season_near(s.text, m.start()), m.start(),
+                          m.end(), 0.75)  # "the 12th and final episode": twelve in all
     if "seasons" in s.lower:
         for m in finditer(_SEASONS, s.text):
             n = parse_number(m.group("n"))
