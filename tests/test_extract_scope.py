@@ -307,3 +307,13 @@ def test_verb_forms_of_renewal(sentence: str, expected: set[str]) -> None:
 ])
 def test_dates_and_makers_of_other_things_are_not_the_series(sentence: str, absent: str) -> None:
     assert absent not in {f for f, _ in facts(sentence, as_of="2024-07-01")}
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("It is not surprising that a second season was announced.", set()),
+    ("The studio has not confirmed that a second season is in production.", {"not_announced"}),
+    ("There is no news that season 2 has been greenlit.", {"not_announced"}),
+])
+def test_a_negation_reaches_a_that_clause_only_through_a_verb_of_saying(
+        sentence: str, expected: set[str]) -> None:
+    assert statuses(sentence) == expected

@@ -64,6 +64,9 @@ _REPORT = regex.compile(
     r"user|according[ ]to)\b|@\w")
 
 
+_COMPLEMENT = regex.compile(r"(?i)\b(?:that|which|who)\b")
+_SAYING = regex.compile(r"(?i)\b(?:announc\w*|confirm\w*|reveal\w*|said|say|says|stated|state|"
+                        r"reported|report|indicated|renew\w*|official\w*|word|news)\b")
 _ATTRIBUTION = regex.compile(r"(?i)(?:^|[ (])@\w|pic\.twitter\.com|twitter\.com/|\bx\.com/")
 
 
@@ -108,8 +111,14 @@ def assertion(text: str, start: int, end: int, *, negators_after: bool = False) 
     before = text[a:start]
     if _COND.search(before):
         return "conditional"
-    if _NEG.search(before) or _NEG.search(text[start:end]) or \
-            (negators_after and _NEG.search(text[end:b])):
+    negators = list(_NEG.finditer(before))
+    if negators:
+        neg = negators[-1]  # the last negator before the word
+        that = _COMPLEMENT.search(before, neg.end())
+        if that is None or _SAYING.search(before, neg.end(), that.start()):
+            return "negated"  # "has not confirmed (that) season 2 …"
+        return "hedged"  # "it is not surprising that …": the negation is not the word's
+    if _NEG.search(text[start:end]) or (negators_after and _NEG.search(text[end:b])):
         return "negated"
     if attributed or 0 <= report_end <= start:
         return "reported"
