@@ -317,3 +317,12 @@ def test_dates_and_makers_of_other_things_are_not_the_series(sentence: str, abse
 def test_a_negation_reaches_a_that_clause_only_through_a_verb_of_saying(
         sentence: str, expected: set[str]) -> None:
     assert statuses(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Season 2 was announced, according to a leaker.", {"rumoured"}),
+    ("Season 2 has been greenlit, claims an insider.", {"rumoured"}),
+    ("According to the official Twitter account, season 2 is in production.", {"announced"}),
+])
+def test_who_says_it(sentence: str, expected: set[str]) -> None:
+    assert statuses(sentence) == expected

@@ -70,6 +70,18 @@ _SAYING = regex.compile(r"(?i)\b(?:announc\w*|confirm\w*|reveal\w*|said|say|says
 _ATTRIBUTION = regex.compile(r"(?i)(?:^|[ (])@\w|pic\.twitter\.com|twitter\.com/|\bx\.com/")
 
 
+_OFFICIAL = regex.compile(r"(?i)[ ](?:the[ ]|its[ ]|an[ ])?(?:official|studio|publisher|staff|"
+                          r"producers?|production[ ]committee|website|anime['’]s|show['’]s|"
+                          r"series['’])")
+
+
+def _reported_after(text: str, end: int, b: int) -> bool:
+    for m in _REPORT.finditer(text, end, b):
+        if not (m.group().lower() == "according to" and _OFFICIAL.match(text, m.end())):
+            return True
+    return False
+
+
 def is_question(sentence: str) -> bool:
     return _facts(sentence)[1]
 
@@ -81,9 +93,13 @@ def _facts(text: str) -> tuple[tuple[tuple[int, int], ...], bool, bool, int]:
     breaks = tuple((m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text))
     s = text.rstrip(" \"”’')")
     question = s.endswith("?") or (_QUESTION_START.match(text) is not None and "?" in s[-3:])
-    report = _REPORT.search(text)
-    return (breaks, question, _ATTRIBUTION.search(text) is not None,
-            report.end() if report else -1)
+    report = -1
+    for m in _REPORT.finditer(text):
+        if m.group().lower() == "according to" and _OFFICIAL.match(text, m.end()):
+            continue  # "according to the official website": an official word, not a report
+        report = m.end()
+        break
+    return (breaks, question, _ATTRIBUTION.search(text) is not None, report)
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -120,8 +136,8 @@ def assertion(text: str, start: int, end: int, *, negators_after: bool = False) 
         return "hedged"  # "it is not surprising that …": the negation is not the word's
     if _NEG.search(text[start:end]) or (negators_after and _NEG.search(text[end:b])):
         return "negated"
-    if attributed or 0 <= report_end <= start:
-        return "reported"
+    if attributed or 0 <= report_end <= start or _reported_after(text, end, b):
+        return "reported"  # "… has been greenlit, according to a leaker"
     if _HEDGE.search(before) or _HEDGE.search(text[start:end]):
         return "hedged"
     return None
