@@ -326,3 +326,9 @@ def test_a_negation_reaches_a_that_clause_only_through_a_verb_of_saying(
 ])
 def test_who_says_it(sentence: str, expected: set[str]) -> None:
     assert statuses(sentence) == expected
+
+
+def test_compound_number_words_and_plus_figures() -> None:
+    got = facts("The first season has twenty-four episodes. The light novel has sold "
+                "400,000+ copies.")
+    assert ("episode_count", 24) in got and ("circulation", 400_000) in got

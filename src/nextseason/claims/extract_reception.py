@@ -24,7 +24,7 @@ from .extract_text import (
 
 __all__ = ["reception_rules"]
 
-_BIG = (r"(?P<n>\d{1,3}(?:,\d{3})+|\d{1,9}(?:\.\d{1,3})?(?:[ ](?:thousand|million|billion))?|"
+_BIG = (r"(?P<n>\d{1,3}(?:,\d{3})+\+?|\d{1,9}(?:\.\d{1,3})?(?:[ ](?:thousand|million|billion))?\+?|"
         r"(?:one|two|three|four|five|six|seven|eight|nine|ten)[ ](?:thousand|million))")
 
 

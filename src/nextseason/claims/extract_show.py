@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import regex
 
 from .extract_text import (
-    WORD_NUMBERS,
+    NUMBER_WORDS_RX,
     Hit,
     Sentence,
     find_dates,
@@ -33,7 +33,7 @@ SOURCE_WORDS = regex.compile(r"(?i)\b(?:volumes?|novels?|manga|serial(?:ized|ise
                              r"isation)?|chapters?|magazine|webtoon|manhwa|books?|print)\b")
 _ANIME_WORDS = regex.compile(r"(?i)\b(?:anime|season|episodes?|tv|broadcast|aired|adaptation|"
                              r"cour|show)\b")
-_NUM = r"(?:\d{1,4}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = rf"(?:\d{{1,4}}|{NUMBER_WORDS_RX})"
 
 
 _NOT_SERIES = regex.compile(r"(?i)\b(?:film|movie|trailer|teaser|ova|special|game|stage[ ]play|"

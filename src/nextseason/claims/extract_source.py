@@ -10,8 +10,8 @@ import regex
 
 from .extract_show import SOURCE_WORDS
 from .extract_text import (
+    NUMBER_WORDS_RX,
     ORDINALS,
-    WORD_NUMBERS,
     Hit,
     Sentence,
     finditer,
@@ -26,7 +26,7 @@ __all__ = ["source_rules"]
 
 _TYPE = (r"(?P<t>light[ -]novels?|web[ ]novels?|visual[ ]novels?|novels?|manga|manhwa|webtoons?|"
          r"video[ ]games?|games?)")
-_NUM = r"(?:\d{1,4}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = rf"(?:\d{{1,4}}|{NUMBER_WORDS_RX})"
 _QUOTE = (r"(?:\"(?P<q1>[^\"\n]{2,150}?)\"|“(?P<q2>[^”\n]{2,150}?)”"
           r"|‘(?P<q3>[^\n’]{1,150}(?:’\p{L}[^\n’]{0,150}){0,3}?)’(?!\p{L}))")
 _SPIN = r"(?:spin-?offs?|side[ ]stor(?:y|ies)|gaiden|epilogue|prequel)"

@@ -22,7 +22,7 @@ __all__ = [
     "Context", "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name",
     "scan_names", "parse_number", "find_dates", "season_near", "season_in_clause",
     "site_name", "name_before",
-    "WORD_NUMBERS",
+    "WORD_NUMBERS", "NUMBER_WORDS_RX",
     "ORDINALS", "SITE_RX",
 ]
 
@@ -258,14 +258,22 @@ ORDINALS = {w: i for i, w in enumerate(
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
     .split())}
 _ORD_NUM = regex.compile(r"(\d{1,3})(?:st|nd|rd|th)")
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_COMPOUND = regex.compile(rf"(twenty|thirty|forty|fifty)[- ]({_UNITS})")
+#: a number in words, compound tens first ("twenty-four", then "twenty", then "four")
+NUMBER_WORDS_RX = (rf"(?:(?:twenty|thirty|forty|fifty)[- ](?:{_UNITS})|"
+                   + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + ")")
 _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
 def parse_number(raw: str) -> int | float | None:
     """ "400,000" → 400000, "7.4" → 7.4, "five" → 5, "1.5 million" → 1500000, "fifth" → 5."""
-    s = raw.strip().lower().replace("\u00a0", " ")
+    s = raw.strip().lower().replace("\u00a0", " ").rstrip("+").rstrip()
     if s in WORD_NUMBERS:
         return WORD_NUMBERS[s]
+    tens = _COMPOUND.fullmatch(s)
+    if tens:  # "twenty-four"
+        return WORD_NUMBERS[tens.group(1)] + WORD_NUMBERS[tens.group(2)]
     if s in ORDINALS:
         return ORDINALS[s]
     m = _ORD_NUM.fullmatch(s)

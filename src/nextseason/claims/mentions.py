@@ -32,7 +32,7 @@ import regex
 
 from .extract_text import find_dates, finditer, parse_number
 
-__all__ = ["DateMention", "date_mentions", "number_value", "NUMBER_RX"]
+__all__ = ["DateMention", "date_mentions", "number_value"]
 
 
 @dataclass(frozen=True)
@@ -147,21 +147,6 @@ def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
     return out
 
 
-NUMBER_RX = regex.compile(
-    r"(?i)\b(?P<n>\d{1,3}(?:,\d{3}){1,4}|\d{1,12}(?:\.\d{1,3})?)(?:[ ](?P<s>thousand|million|"
-    r"billion))?(?P<plus>\+)?"
-    r"|\b(?P<w>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
-    r"four|five|six|seven|eight|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a[ ]dozen)\b")
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-         "eighty": 80, "ninety": 90}
-
-
 def number_value(raw: str) -> int | float | None:
     """ "twelve" → 12, "twenty-four" → 24, "2.2 million" → 2200000, "400,000+" → 400000."""
-    s = raw.strip().lower().rstrip("+").strip()
-    parts = regex.split(r"[- ]", s)
-    if parts and parts[0] in _TENS:
-        unit = parse_number(parts[1]) if len(parts) == 2 else 0
-        return _TENS[parts[0]] + unit if isinstance(unit, int) and unit < 10 else None
-    return parse_number(s)
+    return parse_number(raw)

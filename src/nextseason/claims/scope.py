@@ -70,9 +70,9 @@ _SAYING = regex.compile(r"(?i)\b(?:announc\w*|confirm\w*|reveal\w*|said|say|says
 _ATTRIBUTION = regex.compile(r"(?i)(?:^|[ (])@\w|pic\.twitter\.com|twitter\.com/|\bx\.com/")
 
 
-_OFFICIAL = regex.compile(r"(?i)[ ](?:the[ ]|its[ ]|an[ ])?(?:official|studio|publisher|staff|"
+_OFFICIAL = regex.compile(r"(?i)[ ](?:the[ ]|its[ ]|an[ ]|a[ ])?(?:official|studio|publisher|staff|"
                           r"producers?|production[ ]committee|website|anime['’]s|show['’]s|"
-                          r"series['’])")
+                          r"series['’]|statement|press[ ]release|announcement)")
 
 
 def _reported_after(text: str, end: int, b: int) -> bool:
