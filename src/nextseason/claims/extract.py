@@ -49,7 +49,7 @@ event is dropped. Outlooks ("a second season seems unlikely") are kept as
 
 The extractor is pure (no database, no clock) and linear: sentences are capped in length,
 every pattern is bounded, a pattern yields at most 16 matches in a sentence, and claims come
-from the first :data:`MAX_TEXT` characters (at most 3,000 sentences), so hostile input
+from the first :data:`MAX_TEXT` characters (at most 2,000 sentences), so hostile input
 (megabyte lines, long runs of dates, numbers or capitals) cannot make it slow.
 """
 
@@ -79,7 +79,7 @@ RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
 MAX_QUOTE = 300
 #: claims come from the first MAX_TEXT characters (about a hundred ordinary articles) and
 #: at most ``extract_text.MAX_SENTENCES`` sentences
-MAX_TEXT = 300_000
+MAX_TEXT = 200_000
 _PAD = 100
 
 

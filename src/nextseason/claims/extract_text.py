@@ -28,7 +28,7 @@ __all__ = [
 
 MAX_SENTENCE = 1000
 MAX_MATCHES = 16  # matches of one pattern in one sentence
-MAX_SENTENCES = 3000  # with a limit, split no further (an ordinary article has ~100)
+MAX_SENTENCES = 2000  # with a limit, split no further (an ordinary article has ~100)
 TIMEOUT = 0.25  # seconds per regex call; a guard, never reached on sane input
 
 
