@@ -255,7 +255,8 @@ _TEXT = st.lists(_PIECES, max_size=120).map("".join)
 
 
 @settings(max_examples=150, deadline=None)
-@given(_TEXT, st.sampled_from([None, "2020-02-29", "2021-05", "2019"]))
+@given(_TEXT, st.sampled_from([None, "2020-02-29", "2021-05", "2019", "9999-12-31",
+                               "0001-01-01", "2021-13-45", "soon"]))
 def test_new_stages_never_raise_and_quotes_hold(text: str, as_of: str | None) -> None:
     claims = extract_claims(text, as_of=as_of, title=text[:40])
     assert all(text[c.start:c.end] == c.quote for c in claims)

@@ -137,8 +137,11 @@ def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
     if day is not None:
         for m in finditer(_DAY_WORD, text):
             shift = {"tomorrow": 1, "today": 0, "yesterday": -1}[m.group("w").lower()]
-            out.append(DateMention(m.start(), m.end(), (day + timedelta(days=shift)).isoformat(),
-                                   relative=True))
+            try:
+                when = day + timedelta(days=shift)
+            except OverflowError:  # the day after 9999-12-31
+                continue
+            out.append(DateMention(m.start(), m.end(), when.isoformat(), relative=True))
     if as_of_year is not None:
         for m in finditer(_SEASON_REL, text):
             y = as_of_year + {"this": 0, "next": 1, "last": -1}[m.group("r").lower()]
