@@ -333,3 +333,14 @@ def test_compound_number_words_and_plus_figures() -> None:
     got = facts("The first season has twenty-four episodes. The light novel has sold "
                 "400,000+ copies.")
     assert ("episode_count", 24) in got and ("circulation", 400_000) in got
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The show has been renewed!", {"announced"}),
+    ("The anime was renewed in popularity by the film.", set()),
+    ("The anime has been renewed, according to rumors.", {"rumoured"}),
+    ("Season 2 is officially happening.", {"announced"}),
+    ("Season 2 is coming, we hope.", set()),
+])
+def test_a_renewal_needs_no_season_but_must_be_one(sentence: str, expected: set[str]) -> None:
+    assert statuses(sentence) == expected

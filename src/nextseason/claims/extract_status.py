@@ -111,7 +111,8 @@ _TRIGGER = regex.compile(
     r"greenlighted|revived?|ordered|(?P<prog>in[ ]the[ ]works|in[ ](?:active[ ])?production|"
     r"under[ ](?:production|development)|in[ ]development|underway|on[ ]the[ ]way|"
     r"(?:has|have)[ ]come[ ]up[ ]with|will[ ]return[ ](?:with|for)|returns?[ ]with|"
-    r"(?:will|to)[ ]stream[ ]the[ ](?:second|third|fourth|fifth|next|new)[ ]season))\b")
+    r"(?:will|to)[ ]stream[ ]the[ ](?:second|third|fourth|fifth|next|new)[ ]season|"
+    r"(?:is|are)[ ]officially[ ](?:happening|coming|returning)))\b")
 _UN = regex.compile(r"(?i)\b(?:unconfirmed|unannounced|not[ ](?:been[ ])?(?:officially[ ])?"
                     r"(?:announced|confirmed|renewed|greenlit))\b")
 _NAME_WORD = r"\p{Lu}[\p{L}\p{N}'’:!-]{0,30}"
@@ -145,9 +146,12 @@ def _season_ref(s: Sentence, a: int, b: int) -> regex.Match[str] | None:
 _PREP_BEFORE = regex.compile(r"(?i)\b(?:for|in|during|of|from|since|after|before)[ ](?:the[ ])?$")
 
 
-def _circumstantial(text: str, trigger: regex.Match[str], ref: regex.Match[str]) -> bool:
+def _circumstantial(text: str, trigger: regex.Match[str],
+                    ref: regex.Match[str] | None) -> bool:
     """ "confirmed that the staff came back for season 2": what was confirmed is another
     clause, and the season is only its circumstance (after a preposition)."""
+    if ref is None:
+        return False
     between = text[trigger.end():ref.start()]
     if ref.start() < trigger.end() or not regex.match(r"(?i)[ ]that\b", between):
         return False
@@ -170,6 +174,16 @@ def _next_season(text: str, pos: int) -> str | None:
         return best[1]
     q = season_near(text, pos)
     return q if q and q != "season 1" else None
+
+
+_RENEWAL_END = regex.compile(r"(?:[ ](?:for|by|again|already|officially)\b|[ ]?[.!,;)]|$)")
+
+
+def _bare_renewal(text: str, m: regex.Match[str]) -> bool:
+    """ "The show has been renewed!" needs no season: a renewal is one; "renewed in
+    popularity" is another sense of the word."""
+    return m.group().lower() in ("renewed", "renews") and \
+        _RENEWAL_END.match(text, m.end()) is not None
 
 
 def _pending(s: Sentence, m: regex.Match[str], how: str | None, noun: bool, a: int) -> bool:
@@ -217,12 +231,14 @@ def _renewal(s: Sentence) -> Iterator[Hit]:
             seen.add("not_announced")
             yield Hit("renewal_status", "not_announced", _next_season(text, m.start()),
                       m.start(), m.end(), 0.7)
-        elif how == "reported" and ref is not None and "rumoured" not in seen and \
+        elif how == "reported" and (ref is not None or _bare_renewal(text, m)) and \
+                "rumoured" not in seen and \
                 not noun and not question:
             seen.add("rumoured")
             yield Hit("renewal_status", "rumoured", _next_season(text, m.start()),
                       m.start(), m.end(), 0.6)
-        elif how is None and not noun and ref is not None and "announced" not in seen and \
+        elif how is None and not noun and "announced" not in seen and \
+                (ref is not None or _bare_renewal(text, m)) and \
                 m.group().lower() not in _BASE_FORMS:  # "will announce" has not announced
             if assertion(text, m.start(), m.end(), negators_after=True) == "negated":
                 continue
