@@ -344,3 +344,10 @@ def test_compound_number_words_and_plus_figures() -> None:
 ])
 def test_a_renewal_needs_no_season_but_must_be_one(sentence: str, expected: set[str]) -> None:
     assert statuses(sentence) == expected
+
+
+def test_a_renewal_under_before_or_until_is_still_to_come() -> None:
+    got = facts("It is only a matter of time before a third season is announced.")
+    assert ("predicted_window", "soon") in got
+    assert not any(f == "renewal_status" for f, _ in got)
+    assert statuses("Season 2 was announced before the finale aired.") == {"announced"}

@@ -9,7 +9,8 @@ with it:
 ``question``
     the sentence is a question ("Will there be a season 2?", "Has it been renewed?").
 ``conditional``
-    the word sits under "if", "whether", "unless", "once", "until", "in case".
+    the word sits under "if", "whether", "unless", "once", "until", "before", "in case"
+    ("only a matter of time before a third season is announced").
 ``negated``
     a negator governs it: "not", "n't", "no", "never", "nothing", "neither/nor",
     "yet to", "without", "un-" prefixed forms ("unconfirmed"), "instead of".
@@ -43,7 +44,8 @@ _CLAUSE_BREAK = regex.compile(
 _QUESTION_START = regex.compile(
     r"(?i)^[\"“‘'(]?(?:will|would|is|are|was|were|has|have|had|does|do|did|can|could|should|"
     r"when|what|why|how|where|which|who)\b")
-_COND = regex.compile(r"(?i)\b(?:if|whether|unless|once|until|in[ ]case|provided|assuming)\b")
+_COND = regex.compile(r"(?i)\b(?:if|whether|unless|once|until|till|before|in[ ]case|provided|"
+                      r"assuming)\b")
 _NEG = regex.compile(
     r"(?i)\b(?:not|no(?=[ ](?-i:\p{Ll})|[ ]\d|[ ]?$)|never|nothing|neither|nor|none|without|"
     r"yet[ ]to|instead[ ]of|"
