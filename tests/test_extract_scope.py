@@ -351,3 +351,12 @@ def test_a_renewal_under_before_or_until_is_still_to_come() -> None:
     assert ("predicted_window", "soon") in got
     assert not any(f == "renewal_status" for f, _ in got)
     assert statuses("Season 2 was announced before the finale aired.") == {"announced"}
+
+
+def test_names_are_trimmed_and_whole() -> None:
+    got = facts("The original work has been written and illustrated by Kana Mori since 2010. "
+                "The anime adaptation is produced by Studio Wren. The game of the same name "
+                "was developed by Nine Lanterns.")
+    assert ("source_author", "Kana Mori") in got
+    assert ("studio", "Studio Wren") in got and ("studio", "Wren") not in got
+    assert ("studio", "Nine Lanterns") not in got

@@ -59,6 +59,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+import regex
+
 from .extract_dates import date_rules
 from .extract_reception import reception_rules
 from .extract_roles import role_rules
@@ -105,7 +107,20 @@ def _norm(value: Any) -> Any:
     return " ".join(value.casefold().split()) if isinstance(value, str) else value
 
 
+_NAME_FIELDS = frozenset({"studio", "director", "writer", "composer", "character_designer",
+                          "source_author", "source_illustrator", "source_publisher", "network",
+                          "licensor"})
 _DATE_FIELDS = frozenset({"premiere_date", "finale_date", "source_start", "source_end"})
+
+
+def _part_of_another(x: tuple[Hit, int, int], names: list[tuple[Hit, int]]) -> bool:
+    """ "Bind" beside "Studio Bind" from the same words: keep the whole name."""
+    h0, a0 = x[0], x[1]
+    if h0.field not in _NAME_FIELDS or not isinstance(h0.value, str):
+        return False
+    part = regex.compile(rf"(?<!\w){regex.escape(h0.value)}(?!\w)")
+    return any(h.field == h0.field and a == a0 and h.value != h0.value and
+               part.search(str(h.value)) is not None for h, a in names)
 
 
 def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]:
@@ -122,6 +137,8 @@ def _postprocess(hits: list[tuple[Hit, int, int]]) -> list[tuple[Hit, int, int]]
         f == x[0].field and q == x[0].qualifier and isinstance(v, str) and
         isinstance(x[0].value, str) and len(v) > len(x[0].value) and v.startswith(x[0].value)
         for f, q, v in dates))]  # "2021-06" beside "2021-06-05" from the same words: keep one
+    names = [(h, a) for h, a, _ in hits if h.field in _NAME_FIELDS and isinstance(h.value, str)]
+    hits = [x for x in hits if not _part_of_another(x, names)]
     qualified = {(h.field, _norm(h.value)) for h, _, _ in hits if h.qualifier}
     hits = [x for x in hits if x[0].qualifier or (x[0].field, _norm(x[0].value)) not in qualified]
     best: dict[tuple[str, Any, str | None], tuple[Hit, int, int]] = {}

@@ -91,14 +91,14 @@ _HANDLE_ROLE = regex.compile(rf"(?i)[ ](?:will[ ])?(?:handle|handles|handled|han
                              rf"(?:the[ ])?(?:{_ROLE})\b")
 # VERB-ed by NAME
 _BY_VERB = (r"directed|helmed|composed|scored|illustrated|created|drawn|produced|animated|made|"
-            r"developed|animation[ ]produced|animation[ ]production")
+            r"animation[ ]produced|animation[ ]production")
 _BY = regex.compile(
     rf"(?i)\b(?<!written[ ]and[ ])(?:(?P<v0>{_BY_VERB})[ ](?:and|&)[ ])?(?P<v>{_BY_VERB})[ ]by[ ]"
     r"(?:(?:the[ ])?studio[ ])?")
 _BY_FIELD = {"directed": "director", "helmed": "director", "composed": "composer",
              "scored": "composer", "illustrated": "source_illustrator",
              "created": "source_author", "drawn": "source_illustrator", "produced": "studio",
-             "animated": "studio", "made": "studio", "developed": "studio",
+             "animated": "studio", "made": "studio",
              "animation produced": "studio", "animation production": "studio"}
 # NAME VERB-ed the series / the first anime season / season one
 _OBJ = (r"(?:the[ ]|its[ ]|a[ ]|this[ ])?(?:(?:first|second|third|fourth|fifth|new|next|"

@@ -149,6 +149,9 @@ def _source_work(s: Sentence) -> Iterator[Hit]:
             yield Hit("source_author", text[span[0]:span[1]], None, m.start(), span[1], 0.75)
     for m in finditer(_BOTH, text):
         author = m.group("a").strip()
+        span = scan_name(text, m.start("a"))
+        if span and not m.group("b"):
+            author = text[span[0]:span[1]]  # "by Adachitoka since 2010": the name only
         artist = (m.group("b") or "").strip() or author
         yield Hit("source_author", author, None, m.start(), m.end(), 0.85)
         yield Hit("source_illustrator", artist, None, m.start(), m.end(), 0.85)
