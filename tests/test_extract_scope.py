@@ -360,3 +360,14 @@ def test_names_are_trimmed_and_whole() -> None:
     assert ("source_author", "Kana Mori") in got
     assert ("studio", "Studio Wren") in got and ("studio", "Wren") not in got
     assert ("studio", "Nine Lanterns") not in got
+
+
+@pytest.mark.parametrize("sentence, absent", [
+    ("It is unlikely that the second season will begin airing before 2017.", "premiere_date"),
+    ("Plenty of new anime have come out in 2025, but nothing matches it.", "premiere_date"),
+    ("At first, the anime was scheduled to be released in April 2020, but it was delayed.",
+     "premiere_date"),
+    ("The manga was published from 2002 to 2010.", "finale_date"),
+])
+def test_dates_that_are_not_the_series_premiere_or_finale(sentence: str, absent: str) -> None:
+    assert absent not in {f for f, _ in facts(sentence, as_of="2019-05-01")}

@@ -57,7 +57,7 @@ _FILM = regex.compile(r"(?i)\b(?:film|movie|ova|oad|special|game|trailer|teaser|
                       r"stage[ ]play|musical|"
                       r"blu-ray|dvd|disc|home[ ]video|box[ ]set|arcs?)\b")
 _HEDGE = regex.compile(r"(?i)\b(?:could|might|may|would|hope|hopes|hoping|hopefully|wish|"
-                       r"likely|probably|possibly|perhaps|maybe|predict\w*|guess|speculat\w*|"
+                       r"likely|unlikely|probably|possibly|perhaps|maybe|predict\w*|guess|speculat\w*|"
                        r"if|whether|unless|rumou?r\w*|leak\w*|sometime|expect|we[ ]expect|"
                        r"our[ ]guess|estimate\w*|expected|originally[ ](?:been[ ])?(?:slated|"
                        r"scheduled|planned|set))\b")
@@ -65,6 +65,11 @@ _NEG = regex.compile(r"(?i)\b(?:not|never|no)\b|n['’]t\b")
 _RANGE_JOIN = regex.compile(r"(?i)^,?[ ]{0,2}(?:to|until|till|through|and|–|—|-)[ ]{0,2}$")
 _AND_ONLY = regex.compile(r"(?i)^[ ,]*and\b[^0-9]{0,60}$")
 _LEFT_WINDOW = 90
+_GENERIC = regex.compile(r"(?i)\b(?:plenty|lots|many|several|most|few)[ ]of\b|\bother[ ](?:anime|"
+                         r"shows|series)\b")
+_PLAN = regex.compile(r"(?i)\b(?:was|were|had[ ]been)[ ](?:originally[ ]|initially[ ]|first[ ])?"
+                      r"(?:scheduled|slated|planned|set)\b")
+_BUT = regex.compile(r"(?i)\b(?:but|however|until|before)\b")
 _END_NOUN = regex.compile(r"(?i)\b(?:finale|final[ ]episode|last[ ]episode|episode[ ]left)\b")
 _SOURCE_EVENT = regex.compile(r"(?i)^(?:first[ ]published|serial(?:ized|ised)|published)$")
 _DATELINE = regex.compile(r"(?i)^(?:published|updated|posted|last[ ]updated)\b")
@@ -109,6 +114,8 @@ def date_rules(s: Sentence) -> Iterator[Hit]:
     mentions = date_mentions(text, as_of)
     prev: tuple[DateMention, str] | None = None
     prev_ev_pos = 0
+    prev_what: str | None = None
+    in_range = False
     for i, d in enumerate(mentions):
         a, _ = clause_bounds(text, d.start, d.end)
         lo = max(a, d.start - _LEFT_WINDOW, mentions[i - 1].end if i else 0)
@@ -120,8 +127,9 @@ def date_rules(s: Sentence) -> Iterator[Hit]:
             ev_pos = lo + ev.start()
         if prev is not None:
             gap = text[prev[0].end:d.start]
+            in_range = False
             if _RANGE_JOIN.match(gap) or regex.match(r"(?i)^[ ]?(?:to|–|-)[ ]?$", gap):
-                kind, ev_pos = "end", prev_ev_pos
+                kind, ev_pos, in_range = "end", prev_ev_pos, True
             elif ev is None and (_AND_ONLY.match(gap) or regex.match(r"^,[ ](?:the[ ])?$", gap)):
                 kind, ev_pos = prev[1], prev_ev_pos
         if kind is None:
@@ -152,6 +160,12 @@ def date_rules(s: Sentence) -> Iterator[Hit]:
                 _what(s.before, 0, len(s.before))
         if ev is not None and _SOURCE_EVENT.match(ev.group()):
             what = "source" if what != "volume" else what
+        if in_range and prev_what is not None:
+            what = prev_what  # "published from 2002 to 2010": both ends of one run
+        if _GENERIC.search(text, clause_a, d.start) or (
+                _PLAN.search(text, clause_a, d.start) and _BUT.search(text, d.end)):
+            continue  # "many new anime came out in 2025"; "was scheduled for April, but …"
+        prev_what = what
         if ev is not None and ev.group().lower() == "since" and what != "source":
             continue  # "a hit since 2021": since is a source's start only
         if what in (None, "volume", "film"):
