@@ -371,3 +371,8 @@ def test_names_are_trimmed_and_whole() -> None:
 ])
 def test_dates_that_are_not_the_series_premiere_or_finale(sentence: str, absent: str) -> None:
     assert absent not in {f for f, _ in facts(sentence, as_of="2019-05-01")}
+
+
+def test_the_subject_also_tells_other_shows_apart() -> None:
+    text = "Other hits did well too, and even Harbor Lights Season 9 is on the way."
+    assert statuses(text, subject="Lantern Row") == set()

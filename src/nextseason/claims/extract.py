@@ -190,7 +190,8 @@ def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int
     ``as_of`` (an ISO date) also resolves "this year" / "last year" in the text.
     """
     as_of_year = int(as_of[:4]) if as_of and as_of[:4].isdigit() else None
-    ctx = Context(as_of=as_of, title_words=frozenset(_title_words(title)),
+    known = _title_words(title) | _title_words(subject)  # what the article is about
+    ctx = Context(as_of=as_of, title_words=frozenset(known),
                   gazetteer=gazetteer or DEFAULT_GAZETTEER)
     hits: list[tuple[Hit, int, int]] = []
     headline: list[int] = []
