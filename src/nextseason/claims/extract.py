@@ -187,7 +187,11 @@ def extract_claims(text: str, *, subject: str | None = None, subject_mal_id: int
     """The claims ``text`` states, sorted by position, each with its exact quote.
 
     ``subject``, ``subject_mal_id``, ``article`` and ``as_of`` are copied onto every claim;
-    ``as_of`` (an ISO date) also resolves "this year" / "last year" in the text.
+    ``as_of`` (an ISO date, at any precision) also resolves relative dates in the text ("last
+    year", "tomorrow", "January 16"). ``title`` (the headline) and ``subject`` say which show
+    the article is about, so another show's "Season N" is not taken for this one's, and a
+    headline the body contradicts is known as such. ``gazetteer`` holds the catalogue's names
+    (the built-in vocabulary alone when ``None``).
     """
     as_of_year = int(as_of[:4]) if as_of and as_of[:4].isdigit() else None
     known = _title_words(title) | _title_words(subject)  # what the article is about
