@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -36,6 +36,8 @@ from .forecast.defaults import DEFAULT_MODEL
 from .store.db import ENV_DB, busy_error, connect_readonly, is_busy, resolve_db_path
 from .textsafe import terminal_safe
 
+if TYPE_CHECKING:
+    from .claims.gazetteer import Gazetteer
 
 class _App(typer.Typer):
     """The last line of defence: whatever escapes a command becomes one line on stderr and
@@ -477,6 +479,20 @@ def _subject_finder(db: Path | None) -> Callable[[Any], tuple[str | None, int | 
     return lambda art: resolve_subject(conn, art.text, art.title, index=index)
 
 
+def _gazetteer(db: Path | str | None) -> Gazetteer | None:
+    """The catalogue's names for the extractor, when there is a database."""
+    path = resolve_db_path(db)
+    if not path.exists():
+        return None
+    from .claims.gazetteer import Gazetteer
+
+    conn = connect_readonly(path)
+    try:
+        return Gazetteer.from_db(conn)
+    finally:
+        conn.close()
+
+
 @app.command()
 def extract(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .txt, .md or .html article.")],
@@ -492,7 +508,7 @@ def extract(
     art = _run(lambda: read_article(file, max_bytes=max_bytes))
     subject, mal_id = _run(lambda: _subject_finder(db)(art))
     claims = extract_claims(art.text, subject=subject, subject_mal_id=mal_id,
-                            as_of=art.published)
+                            as_of=art.published, title=art.title, gazetteer=_gazetteer(db))
     if json_:
         out.print_json(json.dumps({
             "file": str(file), "title": art.title, "published": art.published,
@@ -532,13 +548,16 @@ def ingest(
     published = _run(lambda: _opt_date(published, "--published"))
     _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
     finder = _run(lambda: _subject_finder(db))
+    names = _run(lambda: _gazetteer(db))
+
     def store() -> list[Any]:
         conn = _run(lambda: connect(target))
         try:
             return _run(lambda: ingest_paths(
                 conn, paths, url=url, published=published, max_bytes=max_bytes,
                 resolve_subject=finder,
-                extract=lambda art: extract_claims(art.text)))
+                extract=lambda art: extract_claims(art.text, as_of=art.published,
+                                                   title=art.title, gazetteer=names)))
         finally:
             conn.close()
 

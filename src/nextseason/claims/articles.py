@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..errors import InputError, RecordError
 from ..textsafe import check_url
@@ -45,6 +46,10 @@ __all__ = [
     "load_claims",
     "list_articles",
     "get_article",
+    "citation",
+    "article_citations",
+    "site_of",
+    "origin_of",
 ]
 
 Extract = Callable[[ArticleText], list[Claim]]
@@ -79,6 +84,45 @@ class StoredArticle:
     subject_mal_id: int | None
     claims: int
     text: str
+    origin: str | None = None  # the address, else the file's name
+    site: str | None = None  # the address's host, without "www."
+
+    @property
+    def citation(self) -> str:
+        """How the article is cited: its title and site, else its file's name."""
+        return citation(self.title, self.site, self.origin, self.id)
+
+
+def site_of(url: str | None) -> str | None:
+    """ "https://www.example.com/a/b" → "example.com"; None for no or a malformed address."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    if not host:
+        return None
+    return host.removeprefix("www.")
+
+
+def origin_of(url: str | None, path: Path | str | None) -> str | None:
+    """Where an article came from: its address, else its file's name."""
+    if url:
+        return url
+    return Path(path).name if path else None
+
+
+def citation(title: str | None, site: str | None, origin: str | None, aid: str) -> str:
+    """ "Title (site)", "Title (file.txt)", "file.txt" or "article 1a2b3c4d": what a reader
+    needs to find the article again."""
+    where = site or (Path(origin).name if origin and "://" not in origin else None)
+    if title:
+        return f"{title} ({where})" if where else title
+    return where or origin or f"article {aid[:8]}"
+
+
+def article_citations(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None, str | None]]:
+    """article id → (citation, date, address) for every stored article."""
+    rows = conn.execute("SELECT id, title, site, origin, published, url FROM article")
+    return {r[0]: (citation(r[1], r[2], r[3], r[0]), r[4], r[5]) for r in rows}
 
 
 def article_id(text: str) -> str:
@@ -185,13 +229,15 @@ def _write(conn: sqlite3.Connection, art: ArticleText, claims: Sequence[Claim], 
         )
     as_of, source = _date_of(art, published)
     stored = _prepare(art, claims, aid, as_of, subject, subject_mal_id)
+    url = url or art.url
+    # a file name that is not UTF-8 is stored with U+FFFD for its bad bytes
+    path = os.fsencode(art.path).decode("utf-8", "replace") if art.path else None
     conn.execute(
         "INSERT INTO article (id, url, title, published, published_source, format, path, "
-        "text, subject, subject_mal_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (aid, url, art.title, as_of, source, art.format,
-         # a file name that is not UTF-8 is stored with U+FFFD for its bad bytes
-         os.fsencode(art.path).decode("utf-8", "replace") if art.path else None, art.text,
-         subject, subject_mal_id),
+        "text, subject, subject_mal_id, origin, site) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (aid, url, art.title, as_of, source, art.format, path, art.text,
+         subject, subject_mal_id, origin_of(url, path), site_of(url)),
     )
     conn.executemany(
         "INSERT INTO claim (article_id, idx, field, value, qualifier, subject, subject_mal_id, "
@@ -312,7 +358,7 @@ def load_claims(conn: sqlite3.Connection, subject_mal_id: int) -> list[Claim]:
 
 _ARTICLE_SELECT = (
     "SELECT a.id, a.url, a.title, a.published, a.published_source, a.format, a.path, "
-    "a.subject, a.subject_mal_id, a.text, "
+    "a.subject, a.subject_mal_id, a.text, a.origin, a.site, "
     "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claims FROM article a"
 )
 
@@ -322,7 +368,7 @@ def _article(row: sqlite3.Row) -> StoredArticle:
         id=row["id"], url=row["url"], title=row["title"], published=row["published"],
         published_source=row["published_source"], format=row["format"], path=row["path"],
         subject=row["subject"], subject_mal_id=row["subject_mal_id"], claims=row["claims"],
-        text=row["text"],
+        text=row["text"], origin=row["origin"], site=row["site"],
     )
 
 

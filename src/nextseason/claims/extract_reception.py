@@ -24,14 +24,15 @@ from .extract_text import (
 
 __all__ = ["reception_rules"]
 
-_BIG = (r"(?P<n>\d{1,3}(?:,\d{3})+|\d{1,9}(?:\.\d{1,3})?(?:[ ](?:thousand|million|billion))?|"
+_BIG = (r"(?P<n>\d{1,3}(?:,\d{3})+\+?|\d{1,9}(?:\.\d{1,3})?(?:[ ](?:thousand|million|billion))?\+?|"
         r"(?:one|two|three|four|five|six|seven|eight|nine|ten)[ ](?:thousand|million))")
 
 
 _DISC = regex.compile(r"(?i)\b(?:blu-?rays?|bds?|dvds?|home[ ]video|discs?)\b")
 _BD = [
     regex.compile(rf"(?i)\b(?:sold|sell|selling|sales[ ]of|moved)[ ](?:(?:over|more[ ]than|about|"
-                  rf"around|roughly|approximately|an[ ]estimated|only|just)[ ])?{_BIG}\b"),
+                  rf"around|roughly|approximately|an[ ]estimated|only|just|a[ ]total[ ]of|just[ ]"
+                  rf"shy[ ]of|nearly|almost|close[ ]to)[ ])?{_BIG}\b"),
     regex.compile(rf"(?i)(?<![\d,.]){_BIG}[ ](?:(?:blu-?ray|bd|dvd|home[ ]video)[ ]?(?:/|and|or)?"
                   r"[ ]?){1,2}(?:units|copies|discs|sets|volumes)\b"),
 ]
@@ -40,8 +41,9 @@ _BD_Q = [(regex.compile(r"(?i)\bfirst[ ]week\b"), "first week"),
          (regex.compile(r"(?i)\bfirst[ ]volume\b"), "first volume"),
          (regex.compile(r"(?i)\b(?:total|cumulative|combined)\b"), "total")]
 _CIRC = [
-    regex.compile(rf"(?i)(?<![\d,.]){_BIG}[ ](?:million[ ])?copies[ ](?:in[ ]circulation|in[ ]"
-                  rf"print|"
+    regex.compile(rf"(?i)(?<![\d,.]){_BIG}[ ](?:million[ ])?(?:cumulative[ ]|total[ ])?copies[ ]"
+                  rf"(?:of[ ](?:its|the|all)[ ](?:[\w-]{{1,15}}[ ]){{0,2}}?)?"
+                  rf"(?:in[ ]circulation|in[ ]print|"
                   r"sold|have[ ]been[ ](?:sold|printed))"),
     regex.compile(rf"(?i)\bcirculation[ ]of[ ](?:over[ ]|more[ ]than[ ]|about[ ])?{_BIG}\b"),
     regex.compile(rf"(?i)\b(?:sold|sell|sells|selling)[ ](?:over[ ]|more[ ]than[ ]|about[ ]|ar"
@@ -50,7 +52,8 @@ _CIRC = [
 ]
 _AS_OF = regex.compile(r"(?i)\bas[ ]of[ ]")
 _RATING = [
-    regex.compile(rf"(?i)(?<![#\d.])(?<!top[ ])(?P<n>\d{{1,2}}(?:\.\d{{1,2}})?)(?P<pct>%)?(?:"
+    regex.compile(rf"(?i)(?<![#\d.])(?<!top[ ])(?P<n>100(?=%)|\d{{1,2}}(?:\.\d{{1,2}})?)"
+                  rf"(?P<pct>%)?(?:"
                   rf"[ ]?/[ ]?10|[ ]out[ ]of"
                   rf"[ ]10|[ ]stars?)?[ ](?:on|at|from)[ ](?P<site>{SITE_RX})(?![\p{{L}}])"),
     regex.compile(rf"(?i)\b(?P<site>{SITE_RX})(?:['’]s)?[ ](?:score|rating)[ ](?:of[ ]|is[ ]|w"
@@ -68,9 +71,17 @@ _RANK = [
 ]
 
 
+_RANK_PLAIN = regex.compile(
+    r"(?i)\b(?:ranked|ranks|placed|sits)[ ](?:at[ ])?(?:the[ ])?(?:#|no\.[ ]?|number[ ])?"
+    r"(?P<n>\d{1,5})(?:st|nd|rd|th)?(?:[ ](?:rank|place|spot|position))?[ ](?:in[ ]popularity|"
+    r"among[ ]the[ ]top|for[ ]popularity|most[ ]popular)")
+
+
 def _sales(s: Sentence) -> Iterator[Hit]:
     text, low = s.text, s.lower
-    disc = _DISC.search(text) is not None
+    disc = _DISC.search(text) is not None or (
+        _DISC.search(s.before) is not None and any(k in low for k in ("units", "formats", "copies"))
+        and not regex.search(r"(?i)\b(?:manga|novels?|volumes?|books?|print)\b", text))
     if disc and any(k in low for k in ("sold", "sell", "sales", "units", "copies", "moved")):
         for rx in _BD:
             m = search(rx, text)
@@ -100,9 +111,14 @@ def _sales(s: Sentence) -> Iterator[Hit]:
                 n = parse_number(m.group("n"))
                 if n is None or (not m.group("pct") and not 0 < n <= 10):
                     continue
-                if not rated and "." not in m.group("n"):
+                if not rated and "." not in m.group("n") and not m.group("pct"):
                     continue  # "7.9 on MyAnimeList" is a score even unnamed; "3 on X" is not
                 yield Hit("rating", n, site_name(m.group("site")), m.start(), m.end(), 0.85)
+    if "rank" in low or "placed" in low:
+        for m in finditer(_RANK_PLAIN, text):
+            n = parse_number(m.group("n"))
+            if isinstance(n, int) and n > 0:
+                yield Hit("popularity_rank", n, None, m.start(), m.end(), 0.7)
     if "top" in low or "ranked" in low:
         for rx in _RANK:
             for m in finditer(rx, text):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import regex
 
 from .extract_text import (
-    WORD_NUMBERS,
+    NUMBER_WORDS_RX,
     Hit,
     Sentence,
     find_dates,
@@ -33,13 +33,19 @@ SOURCE_WORDS = regex.compile(r"(?i)\b(?:volumes?|novels?|manga|serial(?:ized|ise
                              r"isation)?|chapters?|magazine|webtoon|manhwa|books?|print)\b")
 _ANIME_WORDS = regex.compile(r"(?i)\b(?:anime|season|episodes?|tv|broadcast|aired|adaptation|"
                              r"cour|show)\b")
-_NUM = r"(?:\d{1,4}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = rf"(?:\d{{1,4}}|{NUMBER_WORDS_RX})"
+
+
+_NOT_SERIES = regex.compile(r"(?i)\b(?:film|movie|trailer|teaser|ova|special|game|stage[ ]play|"
+                            r"musical|blu-ray|dvd)\b")
 
 
 def _which(s: Sentence, verb_start: int, verb: str) -> str | None:
     """'anime' or 'source': what a dated verb is about."""
     v = verb.lower()
-    if v.startswith(("air", "broadcast", "premier", "first aired", "began air", "started air")):
+    if search(_NOT_SERIES, s.text, max(0, verb_start - 60), verb_start):
+        return None  # a film's premiere, a trailer's release: not the series' dates
+    if any(k in v for k in ("air", "broadcast", "premier")):
         return "anime"
     if v.startswith(("serial", "publish")):
         return "source"
@@ -120,6 +126,9 @@ def _dates(s: Sentence) -> Iterator[Hit]:
 _EPISODES = regex.compile(rf"(?i)\b(?P<n>{_NUM})[ -]episodes?\b(?![ -]long)")
 _EP_SKIP = regex.compile(r"(?i)\b(?:first|last|next|final|remaining|previous|additional|more|"
                          r"few|these|those|every|each|of[ ]the|two[ ]more)[ ]$")
+_LAST_EPISODE = regex.compile(r"(?i)\bthe[ ](?P<n>\d{1,4}(?:st|nd|rd|th)|[a-z]{4,12}(?:th|st|nd|"
+                              r"rd))[ ]and[ ](?:final|last)[ ]episode\b")
+_LEFT = regex.compile(r"(?i)[ ](?:left|remaining|to[ ]go|more)\b")
 _SEASONS = regex.compile(
     rf"(?i)\b(?:has|had|have|spans?|spanning|ran[ ]for|across|over|with|total[ ]of|consisting"
     rf"[ ]of|comprising|of[ ]its)[ ](?:(?:only|just|already)[ ])?(?P<n>{_NUM})[ ]seasons\b")
@@ -128,12 +137,19 @@ _SEASONS = regex.compile(
 def _counts(s: Sentence) -> Iterator[Hit]:
     if "episode" in s.lower:
         for m in finditer(_EPISODES, s.text):
-            if search(_EP_SKIP, s.text, max(0, m.start() - 14), m.start()):
+            if search(_EP_SKIP, s.text, max(0, m.start() - 14), m.start()) or \
+                    _LEFT.match(s.text, m.end()):
                 continue
             n = parse_number(m.group("n"))
             if isinstance(n, int) and 0 < n < 3000:
                 yield Hit("episode_count", n, season_near(s.text, m.start()), m.start(),
                           m.end(), 0.85)
+    if "episode" in s.lower:
+        for m in finditer(_LAST_EPISODE, s.text):
+            n = parse_number(m.group("n"))
+            if isinstance(n, int) and 0 < n < 3000:
+                yield Hit("episode_count", n, season_near(s.text, m.start()), m.start(),
+                          m.end(), 0.75)  # "the 12th and final episode": twelve in all
     if "seasons" in s.lower:
         for m in finditer(_SEASONS, s.text):
             n = parse_number(m.group("n"))

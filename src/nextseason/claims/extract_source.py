@@ -10,8 +10,8 @@ import regex
 
 from .extract_show import SOURCE_WORDS
 from .extract_text import (
+    NUMBER_WORDS_RX,
     ORDINALS,
-    WORD_NUMBERS,
     Hit,
     Sentence,
     finditer,
@@ -26,7 +26,7 @@ __all__ = ["source_rules"]
 
 _TYPE = (r"(?P<t>light[ -]novels?|web[ ]novels?|visual[ ]novels?|novels?|manga|manhwa|webtoons?|"
          r"video[ ]games?|games?)")
-_NUM = r"(?:\d{1,4}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUM = rf"(?:\d{{1,4}}|{NUMBER_WORDS_RX})"
 _QUOTE = (r"(?:\"(?P<q1>[^\"\n]{2,150}?)\"|“(?P<q2>[^”\n]{2,150}?)”"
           r"|‘(?P<q3>[^\n’]{1,150}(?:’\p{L}[^\n’]{0,150}){0,3}?)’(?!\p{L}))")
 _SPIN = r"(?:spin-?offs?|side[ ]stor(?:y|ies)|gaiden|epilogue|prequel)"
@@ -57,13 +57,24 @@ _TYPE_RX = [
     regex.compile(r"(?i)\b(?:the|a|an|this|its)[ ](?:[\w-]{1,20}[ ]){0,3}?(?P<t>light[ -]novel|"
                   r"web[ ]novel|manga|manhwa|webtoon)[ ]series\b"),
     regex.compile(rf"(?i)\b(?:original|source)[ ]{_TYPE}\b"),
-    regex.compile(rf"(?i)\badapt(?:ation|s|ing|ed)[ ](?:of[ ])?(?:the|a|an)[ ](?:[\w-]{{1,20}}[ ])"
-                  rf"{{0,3}}?{_TYPE}\b"),
-    regex.compile(r"(?i)\ban[ ](?P<t>original)[ ](?:anime|series|work|story)\b"),
+    regex.compile(rf"(?i)\badapt(?:ation|s|ing|ed)[ ](?:(?:of|from)[ ])?(?:the|a|an)[ ]"
+                  rf"(?:[\w-]{{1,20}}[ ]){{0,3}}?{_TYPE}\b"),
+    regex.compile(r"(?i)\ban[ ](?P<t>original)[ ](?:anime|series|work|story|production|"
+                  r"anime[ ]series|tv[ ]anime)\b(?!-only)"),
+    regex.compile(rf"(?i)\b(?:based[ ]on|adapted[ ]from)[ ](?-i:\p{{Lu}}[\p{{L}}-]{{1,20}})['’]s"
+                  rf"[ ](?:[\w-]{{1,20}}[ ]){{0,2}}?{_TYPE}\b"),
+    regex.compile(rf"(?i)\bone[ ]of[ ]the[ ](?:best-?selling|most[ ]popular|top|biggest|"
+                  rf"highest-selling)[ ]{_TYPE}\b"),
+    regex.compile(rf"(?i)\b(?:was|is|started|began)[ ](?:originally|first)[ ](?:as[ ])?(?:a|an)"
+                  rf"[ ]{_TYPE}\b"),
+    regex.compile(rf"(?i)\b(?:author|creator|illustrator)[ ]of[ ]the[ ](?:original[ ])?"
+                  rf"(?:[\w!:?.'’-]{{1,25}}[ ]){{0,4}}?{_TYPE}\b"),
+    regex.compile(rf"(?i)\b{_TYPE}[ ](?:series[ ])?of[ ]the[ ]same[ ](?:name|title)\b"),
     regex.compile(r"(?i)\bthe[ ](?P<t>manga|light[ ]novel|web[ ]novel|novel)[ ](?:was|is|has"
                   r"[ ]been)"
                   r"[ ](?:first[ ])?(?:serialized|serialised|published)\b"),
 ]
+_SOURCE_OF = {0, 3, 5}  # "based on …", "adaptation of …": the rules naming the source itself
 _TITLE_RX = [
     regex.compile(rf"(?i)\b{_TYPE}[ ](?:series[ ]?)?,?[ ]?(?:titled[ ]|called[ ]|named[ ]|"
                   rf"entitled[ ])?{_QUOTE}"),
@@ -81,7 +92,10 @@ _AUTHOR_BEFORE = regex.compile(r"(?i)[ ](?:is|was)[ ]the[ ](?:original[ ])?(?:au
                                r"mangaka)\b")
 _WRITTEN_BY = regex.compile(r"(?i)\bwritten[ ]by[ ](?!and\b)(?=\p{Lu})")
 _BOTH = regex.compile(r"(?i)\bwritten[ ]and[ ]illustrated[ ]by[ ](?P<a>[^,.;()]{1,40}?)(?:[ ]and"
-                      r"[ ](?P<b>[^,.;()]{1,40}?)[ ]respectively\b|(?=[,.;]|$))")
+                      r"[ ](?P<b>[^,.;()]{1,40}?)[ ]respectively\b"
+                      r"|(?=[,.;]|$|[ ]and[ ](?-i:\p{Ll})))")
+_WORKS_OF = regex.compile(r"(?i)\bbased[ ]on[ ](?:the[ ])?(?:works?|stories|story|novels?|manga)[ ]"
+                          r"(?:written[ ])?(?:of|by)[ ](?=\p{Lu})")
 _ILLUS = regex.compile(r"(?i)\b(?<!written[ ]and[ ])(?:illustrated|illustrations|art|artwork)[ ]"
                        r"(?:is[ ]|was[ ]|are[ ]|were[ ])?(?:done[ ]|provided[ ])?by[ ](?=\p{Lu})"
                        r"|\billustrator[ ](?=\p{Lu})")
@@ -97,9 +111,15 @@ _POSS_SITE = regex.compile(r"['’]s[ ](?:[\w-]{1,15}[ ]){0,4}?(?=\p{Lu})")
 def _source_work(s: Sentence) -> Iterator[Hit]:
     text, spin = s.text, _SPIN_RX.search(s.text) is not None
     if not spin:
-        for rx in _TYPE_RX:
+        types: list[tuple[int, Hit]] = []
+        for i, rx in enumerate(_TYPE_RX):
             for m in finditer(rx, text):
-                yield Hit("source_type", _type_value(m.group("t")), None, m.start(), m.end(), 0.8)
+                types.append((i, Hit("source_type", _type_value(m.group("t")), None, m.start(),
+                                     m.end(), 0.8)))
+        based = [h for i, h in types if i in _SOURCE_OF]
+        # "X is a manga series which is based on a light novel": the source is what it is
+        # based on; the other type names the work itself
+        yield from based or [h for _, h in types]
         for rx in _TITLE_RX:
             for m in finditer(rx, text):
                 v = _quoted(m)[0]
@@ -123,8 +143,15 @@ def _source_work(s: Sentence) -> Iterator[Hit]:
             span = scan_name(text, m.end())
             if span:
                 yield Hit("source_author", text[span[0]:span[1]], None, m.start(), span[1], 0.8)
+    for m in finditer(_WORKS_OF, text):
+        span = scan_name(text, m.end(), max_tokens=3)
+        if span:
+            yield Hit("source_author", text[span[0]:span[1]], None, m.start(), span[1], 0.75)
     for m in finditer(_BOTH, text):
         author = m.group("a").strip()
+        span = scan_name(text, m.start("a"))
+        if span and not m.group("b"):
+            author = text[span[0]:span[1]]  # "by Adachitoka since 2010": the name only
         artist = (m.group("b") or "").strip() or author
         yield Hit("source_author", author, None, m.start(), m.end(), 0.85)
         yield Hit("source_illustrator", artist, None, m.start(), m.end(), 0.85)
@@ -169,8 +196,9 @@ def _publisher(s: Sentence) -> Iterator[Hit]:
 
 # --- volumes, status, adaptation, spin-offs --------------------------------------------------
 
-_VOLUMES = regex.compile(rf"(?i)\b(?P<n>{_NUM})(?:[ ](?:(?:light[ -]novel|tank[oō]u?bon|collected|"
-                         r"published|compiled|print|book)[ ])?(?P<u>volumes|chapters)\b|-volume\b)")
+_VOLUMES = regex.compile(rf"(?i)\b(?P<n>{_NUM})(?:[ ](?:(?:light[ -]novel|manga|tank[oō]u?bon|"
+                         r"collected|published|compiled|print|book)[ ])?(?P<u>volumes|chapters)\b"
+                         r"|-volume\b)")
 _COUNT_SKIP = regex.compile(r"(?i)\b(?:first|last|next|final|remaining|previous|additional|more|"
                             r"new|these|those|few|of[ ]the|other|two|leaves|leaving|left|remai"
                             r"n|remains)[ ]$")
@@ -188,9 +216,16 @@ _FINISHED = [
                   r"came[ ]out|went[ ]on[ ]sale)\b"),
     regex.compile(r"(?i)\b(?:manga|novel|series)[ ](?:ended|concluded|completed)[ ](?:its[ ])?"
                   r"(?:serialization|serialisation|run)\b"),
+    regex.compile(r"(?i)\b(?:manga|light[ ]novels?|novels?|web[ ]novel)[ ](?:series[ ])?(?:ended|"
+                  r"concluded|finished|wrapped[ ]up)\b"),
+    regex.compile(r"(?i)\b(?:\d{1,3}(?:st|nd|rd|th)|[a-z]{3,12}(?:th|st|nd|rd))[ ]and[ ](?:final|"
+                  r"last)[ ]volume\b"),
 ]
-_ONGOING = regex.compile(r"(?i)\b(?:is|remains)[ ](?:still[ ])?(?:ongoing|being[ ](?:serialized|"
-                         r"serialised|published))\b|\bcontinues[ ]to[ ]be[ ](?:serialized|"
+_ONGOING = regex.compile(r"(?i)\b(?:is|remains|are)[ ](?:also[ ])?(?:still[ ])?(?:ongoing|being[ ]"
+                         r"(?:serialized|serialised|published)|running|going)\b|\b(?:more|new)[ ]"
+                         r"(?:manga|light[ ]novel|novel)?[ ]?(?:source[ ]material|chapters|volumes)"
+                         r"[ ](?:coming[ ]out|being[ ]released|releasing)\b"
+                         r"|\bcontinues[ ]to[ ]be[ ](?:serialized|"
                          r"serialised|published)\b|\bongoing[ ](?:manga|light[ ]novel|web[ ]novel|"
                          r"novel)\b")
 _ADAPTATION = regex.compile(r"(?i)\badaptation\b")
@@ -229,6 +264,10 @@ _SPIN_BARE = regex.compile(r"\b\p{Lu}[\p{L}\p{N}’'!-]{0,30}(?:[ ]\p{Lu}[\p{L}\
                            r"spin-?off)\b")
 
 
+_ADAPTED_UP_TO = regex.compile(r"(?i)\b(?:adapt\w*|cover\w*)[ ](?:(?:up[ ]to|through|until|"
+                               r"the[ ]first|the)[ ])?$")
+
+
 def _volumes(s: Sentence) -> Iterator[Hit]:
     text, low = s.text, s.lower
     if "volume" in low or "chapter" in low:
@@ -237,16 +276,18 @@ def _volumes(s: Sentence) -> Iterator[Hit]:
             if spin or search(_COUNT_SKIP, text, max(0, m.start() - 12), m.start()) or \
                     _LEFT_AFTER.match(text, m.end()):
                 continue
-            if search(regex.compile(r"(?i)\b(?:adapt\w*|cover\w*)[ ](?:the[ ])?$"), text,
-                      max(0, m.start() - 20), m.start()):
-                continue
             n = parse_number(m.group("n"))
+            if search(_ADAPTED_UP_TO, text, max(0, m.start() - 30), m.start()):
+                unit = (m.group("u") or "volumes").lower().rstrip("s")
+                if isinstance(n, int) and 0 < n < 5000:
+                    yield Hit("adapted_through", f"{unit} {n}", None, m.start(), m.end(), 0.7)
+                continue
             field = "source_chapter_count" if (m.group("u") or "").lower() == "chapters" \
                 else "source_volume_count"
             if isinstance(n, int) and 0 < n < 5000:
                 yield Hit(field, n, None, m.start(), m.end(), 0.85)
         for m in finditer(_ORD_VOL, text):
-            n = ORDINALS.get(m.group("o").lower())
+            n = ORDINALS.get(m.group("o").lower()) or parse_number(m.group("o"))
             if n and n >= 2 and not spin and _END_CTX.search(text):
                 yield Hit("source_volume_count", n, None, m.start(), m.end(), 0.6)
     for i, rx in enumerate(_FINISHED):

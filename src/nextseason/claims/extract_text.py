@@ -15,14 +15,30 @@ from typing import NamedTuple
 
 import regex
 
+from .gazetteer import DEFAULT as DEFAULT_GAZETTEER
+from .gazetteer import Gazetteer
+
 __all__ = [
-    "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name", "scan_names",
-    "parse_number", "find_dates", "season_near", "site_name", "name_before", "WORD_NUMBERS",
+    "Context", "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name",
+    "scan_names", "parse_number", "find_dates", "season_near", "season_in_clause",
+    "site_name", "name_before",
+    "WORD_NUMBERS", "NUMBER_WORDS_RX",
     "ORDINALS", "SITE_RX",
 ]
 
 MAX_SENTENCE = 1000
+MAX_MATCHES = 16  # matches of one pattern in one sentence
+MAX_SENTENCES = 2000  # with a limit, split no further (an ordinary article has ~100)
 TIMEOUT = 0.25  # seconds per regex call; a guard, never reached on sane input
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every sentence of one article shares: its date, its title's words, the names."""
+
+    as_of: str | None = None  # ISO date at the precision known
+    title_words: frozenset[str] = frozenset()
+    gazetteer: Gazetteer = DEFAULT_GAZETTEER
 
 
 @dataclass(frozen=True)
@@ -33,6 +49,8 @@ class Sentence:
     start: int
     index: int
     as_of_year: int | None = None
+    ctx: Context | None = field(default=None, compare=False)
+    before: str = field(default="", compare=False)  # the previous sentence (its last words)
     lower: str = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -51,9 +69,22 @@ class Hit(NamedTuple):
 
 
 def finditer(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+    """At most ``MAX_MATCHES`` matches: a sentence of 200 repeated trigger words is hostile
+    input, not 200 claims, and rules that look around each match stay linear."""
+    try:
+        for i, m in enumerate(pattern.finditer(text, timeout=TIMEOUT)):
+            if i >= MAX_MATCHES:
+                return
+            yield m
+    except TimeoutError:  # pragma: no cover - bounded patterns make this unreachable
+        return
+
+
+def _all(pattern: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
+    """Every match (for splitting lines and sentences, which must see the whole text)."""
     try:
         yield from pattern.finditer(text, timeout=TIMEOUT)
-    except TimeoutError:  # pragma: no cover - bounded patterns make this unreachable
+    except TimeoutError:  # pragma: no cover
         return
 
 
@@ -73,6 +104,9 @@ _BOUNDARY = regex.compile(r"[.!?…]{1,5}[\"”’)\]]{0,3}[ \t]+")
 _ABBREV = {"no", "nos", "mr", "mrs", "ms", "dr", "st", "vol", "vols", "vs", "e.g", "i.e",
            "jr", "sr", "inc", "co", "ltd", "ep", "eps", "approx", "ch", "pt", "feat", "ft",
            "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+_INITIALS = regex.compile(r"(?:\p{L}\.){1,4}\p{L}")
 
 
 def _cut(line: str, base: int, out: list[tuple[int, int]]) -> None:
@@ -103,25 +137,40 @@ def _open_quote(piece: str) -> bool:
     return len(piece) - last < 160
 
 
-def split_sentences(text: str, as_of_year: int | None = None) -> list[Sentence]:
+def _open_paren(piece: str) -> bool:
+    """Does ``piece`` end inside a parenthesis opened in its last 160 characters?"""
+    tail = piece[-160:]
+    return tail.rfind("(") > tail.rfind(")")
+
+
+def split_sentences(text: str, as_of_year: int | None = None,
+                    ctx: Context | None = None, limit: int | None = None) -> list[Sentence]:
+    """The sentences of ``text`` (those starting before ``limit``, if given)."""
     spans: list[tuple[int, int]] = []
-    for lm in finditer(_LINE, text):
+    for lm in _all(_LINE, text):
+        if limit is not None and (lm.start() >= limit or len(spans) >= MAX_SENTENCES):
+            break
         line, base, pos = lm.group(), lm.start(), 0
-        for b in finditer(_BOUNDARY, line):
+        for b in _all(_BOUNDARY, line):
             nxt = line[b.end():b.end() + 1]
             if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"“‘'("):
                 continue
             if line[b.start()] == ".":
                 ws = line.rfind(" ", max(pos, b.start() - 12), b.start())
                 word = line[(ws + 1 if ws >= 0 else pos):b.start()].lower().strip("(\"“")
-                if word in _ABBREV or (len(word) == 1 and word.isalpha()):
-                    continue
-            if _open_quote(line[pos:b.start() + 1]):
+                if word in _ABBREV or (len(word) == 1 and word.isalpha()) or \
+                        _INITIALS.fullmatch(word):
+                    continue  # "Mr.", "J.", "J.C. Staff"
+            if _open_quote(line[pos:b.start() + 1]) or _open_paren(line[pos:b.start() + 1]):
                 continue
             _cut(line[pos:b.end()], base + pos, spans)
             pos = b.end()
         _cut(line[pos:], base + pos, spans)
-    return [Sentence(text[s:e], s, i, as_of_year) for i, (s, e) in enumerate(spans)]
+    if limit is not None:
+        spans = spans[:MAX_SENTENCES]
+    return [Sentence(text[s:e], s, i, as_of_year, ctx,
+                     text[max(spans[i - 1][0], spans[i - 1][1] - 300):spans[i - 1][1]] if i else "")
+            for i, (s, e) in enumerate(spans)]
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -209,14 +258,22 @@ ORDINALS = {w: i for i, w in enumerate(
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
     .split())}
 _ORD_NUM = regex.compile(r"(\d{1,3})(?:st|nd|rd|th)")
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_COMPOUND = regex.compile(rf"(twenty|thirty|forty|fifty)[- ]({_UNITS})")
+#: a number in words, compound tens first ("twenty-four", then "twenty", then "four")
+NUMBER_WORDS_RX = (rf"(?:(?:twenty|thirty|forty|fifty)[- ](?:{_UNITS})|"
+                   + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + ")")
 _SCALE = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 
 
 def parse_number(raw: str) -> int | float | None:
     """ "400,000" → 400000, "7.4" → 7.4, "five" → 5, "1.5 million" → 1500000, "fifth" → 5."""
-    s = raw.strip().lower().replace("\u00a0", " ")
+    s = raw.strip().lower().replace("\u00a0", " ").rstrip("+").rstrip()
     if s in WORD_NUMBERS:
         return WORD_NUMBERS[s]
+    tens = _COMPOUND.fullmatch(s)
+    if tens:  # "twenty-four"
+        return WORD_NUMBERS[tens.group(1)] + WORD_NUMBERS[tens.group(2)]
     if s in ORDINALS:
         return ORDINALS[s]
     m = _ORD_NUM.fullmatch(s)
@@ -330,6 +387,38 @@ SITES = {"myanimelist": "MyAnimeList", "mal": "MyAnimeList", "imdb": "IMDb",
 SITE_RX = (r"(?:myanimelist|anime-planet|anime[ ]news[ ]network|rotten[ ]tomatoes|mal|imdb|"
            r"anilist|crunchyroll|kitsu|netflix|funimation|hidive|oricon|amazon|hulu|disney\+|"
            r"bilibili|niconico)")
+
+
+_REL_CLAUSE = regex.compile(r",[ ](?:which|who|whose|that)\b[^,]{0,200},")
+_CLAUSE_END = regex.compile(r"[;:—–]|,[ ]and[ ]|,?[ ](?:but|however|while|although|though)[ ,]")
+
+
+def season_in_clause(text: str, pos: int) -> str | None:
+    """The season named in the clause around ``pos`` ("season 2"): the nearest mention
+    before ``pos``, else after it; mentions inside a relative clause (", which … ,") that
+    does not hold ``pos`` are skipped, as are other clauses."""
+    a, b = 0, len(text)
+    for m in finditer(_CLAUSE_END, text):
+        if m.end() <= pos:
+            a = m.end()
+        elif m.start() >= pos:
+            b = m.start()
+            break
+    skip = [(m.start(), m.end()) for m in finditer(_REL_CLAUSE, text[a:b])
+            if not m.start() <= pos - a < m.end()]
+    best: tuple[int, int] | None = None
+    for m in finditer(_SEASON, text[a:b]):
+        if any(x <= m.start() < y for x, y in skip):
+            continue
+        raw = m.group("n") or m.group("o") or m.group("s")
+        n = parse_number(raw)
+        if not isinstance(n, int):
+            continue
+        at = a + m.start()
+        dist = pos - at if at <= pos else at - pos + 1000
+        if best is None or dist < best[0]:
+            best = (dist, n)
+    return f"season {best[1]}" if best else None
 
 
 def site_name(raw: str) -> str:

@@ -46,10 +46,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EncodingError, InputError
+from .header import page_url, split_header
 
 __all__ = [
     "ArticleText",
     "read_article",
+    "read_bytes",
     "markdown_to_text",
     "html_to_text",
     "date_from_text",
@@ -98,6 +100,7 @@ class ArticleText:
     published: str | None  # ISO date (YYYY-MM-DD)
     published_source: str | None  # "metadata" | "text" | None
     path: Path | None
+    url: str | None = None  # where the page was read (a header's or the page's own address)
 
 
 # --------------------------------------------------------------------------------- reading
@@ -115,7 +118,16 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleTe
             f"articles must be one of {supported}",
             file=name,
         )
-    data = _read_bounded(path, max_bytes)
+    return read_bytes(_read_bounded(path, max_bytes), name, fmt=fmt, path=path)
+
+
+def read_bytes(data: bytes, name: str, *, fmt: str | None = None,
+               path: Path | None = None) -> ArticleText:
+    """An article from its bytes; ``name`` (a file name) gives the format unless ``fmt``
+    does. The same checks as :func:`read_article` except the size limit."""
+    fmt = fmt or SUPPORTED_EXTENSIONS.get(Path(name).suffix.lower(), "txt")
+    if not data.strip():
+        raise InputError("the file is empty (or only whitespace); nothing to read", file=name)
     raw = _decode(data, name)
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -124,8 +136,12 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleTe
     title: str | None
     published: str | None = None
     source: str | None = None
+    url: str | None = None
     if fmt == "txt":
-        title = _first_line_title(text)
+        header, text = split_header(text)  # "Key: value" lines ended by "---", if any
+        url, published = header.url, header.published
+        source = "metadata" if published else None
+        title = header.title or _first_line_title(text)
     elif fmt == "md":
         meta, body = _split_front_matter(text)
         text = markdown_to_text(body)
@@ -134,6 +150,7 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleTe
         if published:
             source = "metadata"
     else:
+        url = page_url(text)  # the page's own address (canonical link or og:url)
         text, title, published = html_to_text(text)
         if published:
             source = "metadata"
@@ -143,7 +160,7 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleTe
         published = date_from_text(text)
         if published:
             source = "text"
-    return ArticleText(text, fmt, title, published, source, path)
+    return ArticleText(text, fmt, title, published, source, path, url)
 
 
 def _read_bounded(path: Path, max_bytes: int) -> bytes:

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz
 
 from ..report.franchise import franchise_report
 from ..search.normalize import compact, normalize
+from .articles import article_citations
 from .model import OUTLOOK_FIELDS, Claim
 
 __all__ = ["Evidence", "ClaimGroup", "Reconciliation", "reconcile", "catalogue_facts",
@@ -60,6 +61,7 @@ class Evidence:
     as_of: str | None
     quote: str | None
     url: str | None = None
+    cite: str | None = None  # an article's title and site, or its file's name
 
 
 @dataclass
@@ -197,16 +199,22 @@ def _medium(e: Evidence) -> str | None:
     return "print" if _PRINT.search(e.quote) else None
 
 
+def _cited(e: Evidence) -> str:
+    return (e.cite or f"article {e.source_id[:8]}") + (f", {e.as_of}" if e.as_of else "")
+
+
 def _classify(f: str, clusters: list[list[Evidence]]) -> tuple[str, Any, str]:
     catalogue = [e for c in clusters for e in c if e.source == "catalogue"]
     if len(clusters) == 1:
         c = clusters[0]
         articles = len(c) - len(catalogue)
+        names = "; ".join(dict.fromkeys(_cited(e) for e in c if e.source == "article"))
+        said = (f"confirmed by {articles} articles: {names}" if articles > 1
+                else f"a single article: {names}")
         if catalogue:
             return "agrees", catalogue[0].value, (
-                f"the catalogue ({catalogue[0].source_id}) and {articles} article(s) agree")
-        return "agrees", c[0].value, (f"{articles} articles agree" if articles > 1
-                                      else "a single article")
+                f"the catalogue ({catalogue[0].source_id}) agrees, {said}")
+        return "agrees", c[0].value, said
     media = {id(c): {_medium(e) for e in c} for c in clusters}
     if f in ("source_start", "source_end") and all(len(m) == 1 and None not in m
                                                     for m in media.values()) \
@@ -235,6 +243,7 @@ def reconcile(conn: sqlite3.Connection, mal_id: int, claims: list[Claim],
               urls: dict[str, str | None] | None = None) -> Reconciliation:
     """Group, classify and choose, for the show ``mal_id`` (see the module docstring)."""
     urls = urls or {}
+    cites = article_citations(conn)
     title = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
     groups: dict[tuple[str, str | None], list[Evidence]] = defaultdict(list)
     facts = catalogue_facts(conn, mal_id)
@@ -247,7 +256,7 @@ def reconcile(conn: sqlite3.Connection, mal_id: int, claims: list[Claim],
     outlooks: list[Evidence] = []
     for c in claims:
         ev = Evidence(c.value, "article", c.article or "", c.as_of, c.quote,
-                      urls.get(c.article or ""))
+                      urls.get(c.article or ""), cites.get(c.article or "", (None,))[0])
         if c.field in OUTLOOK_FIELDS:
             outlooks.append(ev)
             continue

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from ..claims.articles import load_claims
+from ..claims.articles import article_citations, load_claims
 from ..claims.reconcile import reconcile
 from ..errors import NotFoundError
 from ..link.status import ArticleStatement, nice_date, series_status
@@ -255,8 +255,8 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
     elapsed = float(fc["elapsed"]) if fc is not None else None
     model_src = cite("model", f"nextseason forecast ({fc['model']})", fc["as_of"],
                      "see the model card for its track record") if fc is not None else None
-    for said in st.evidence:
-        cite(said.source, said.name, said.as_of)
+    for word in st.evidence:
+        cite(word.source, word.name, word.as_of)
     headline = Headline(
         st.status, detail, fc["as_of"] if fc is not None else when, probs,
         _window(curve, elapsed or 0.0, fc["as_of"]) if fc is not None else None,
@@ -305,6 +305,14 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
     claims = load_claims(conn, mal_id) if mal_id else []
     if latest != mal_id:
         claims += load_claims(conn, latest)
+    cites = article_citations(conn) if claims else {}
+
+    def cite_article(aid: str) -> int:
+        """An article as its title, site or file name and date (agreeing or not)."""
+        label, pub, url = cites.get(aid, (f"article {aid[:8]}", None, None))
+        n_claims = sum(1 for c in claims if c.article == aid)
+        return cite("article", label, pub, f"{n_claims} claims about this show",
+                    _safe_url(url))
     through = [c for c in claims if c.field == "adapted_through"
                and isinstance(c.value, int | float) and (c.qualifier or "volume") == "volume"]
     if through:
@@ -320,11 +328,8 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
           "as_of": w.as_of} for w in fr.source_works if w.link != "related title"],
         series_eps or None, adapted_claim)
     if left.work is not None:
-        if through:  # the articles that say how far the anime adapted
-            art = conn.execute("SELECT id, title, published, url FROM article WHERE id = ?",
-                               (best.article,)).fetchone()
-            left_src = cite("article", art[1] or f"article {art[0][:8]}", art[2], art[0],
-                            _safe_url(art[3])) if art else 0
+        if through and best.article:  # the articles that say how far the anime adapted
+            left_src = cite_article(best.article)
         else:  # the volume count comes from the source-work list
             left_src = source_material[0]["source"] if source_material else 0
         source_material.append({
@@ -363,11 +368,18 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
     # disagreements between sources
     disagreements = []
     if claims:
-        urls = dict(conn.execute("SELECT id, url FROM article").fetchall())
-        published = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT id, title, published FROM article")}
+        urls = {aid: u for aid, (_, _, u) in cites.items()}
         rec = reconcile(conn, mal_id, claims, urls)
+        for aid in dict.fromkeys(c.article for c in claims if c.article):
+            cite_article(aid)  # every article read is cited, agreeing or not
         for g in rec.groups:
+            said = [ev for ev in g.evidence if ev.source == "article"]
+            if g.status == "agrees" and len({ev.source_id for ev in said}) > 1:
+                refs = sorted({cite_article(ev.source_id) for ev in said})
+                label = g.field.replace("_", " ") + (f" ({g.qualifier})" if g.qualifier else "")
+                also = " ".join(f"[{r}]" for r in refs[1:])
+                facts.append(Fact(f"Articles: {label}", f"{g.best_value} — confirmed by "
+                                  f"{len(refs)} articles (also {also})", refs[0]))
             if g.status not in ("conflicts", "different things", "changed over time"):
                 continue
             sides = []
@@ -375,9 +387,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                 if ev.source == "catalogue":
                     n = cite("catalogue", ev.source_id, ev.as_of)
                 else:
-                    title, pub = published.get(ev.source_id, (None, None))
-                    n = cite("article", title or f"article {ev.source_id[:8]}", pub,
-                             ev.source_id, _safe_url(ev.url))
+                    n = cite_article(ev.source_id)
                 sides.append({"value": ev.value, "quote": ev.quote, "source": n})
             disagreements.append({"field": g.field, "qualifier": g.qualifier,
                                   "status": g.status, "best": g.best_value,

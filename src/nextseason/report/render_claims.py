@@ -59,7 +59,7 @@ def reconciliation_text(rec: Reconciliation, console: Console) -> None:
                       f" [dim]— {escape(g.reason)}[/dim]")
         for e in g.evidence:
             where = (f"catalogue {e.source_id}" if e.source == "catalogue"
-                     else f"article {e.source_id[:8]}")
+                     else e.cite or f"article {e.source_id[:8]}")
             when = f", {e.as_of}" if e.as_of else ", date unknown"
             quote = f' "{escape(_short(e.quote))}"' if e.quote else ""
             console.print(f"    {escape(_v(e.value))} [dim]({where}{when})[/dim]{quote}")
