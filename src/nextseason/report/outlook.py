@@ -200,12 +200,14 @@ def data_age(catalogue_as_of: str, today: str) -> str:
 
 
 def _article_statements(conn: sqlite3.Connection, ids: list[int]) -> list[ArticleStatement]:
+    """The stored articles' renewal-status claims about these shows, each article named the
+    way every citation names it (title, site or file name)."""
     marks = ",".join("?" * len(ids))
-    return [ArticleStatement(json.loads(r[0]), r[1], r[2] or r[3] or f"article {r[4][:8]}",
-                             r[5], r[6])
+    names = article_citations(conn)
+    return [ArticleStatement(json.loads(r[0]), r[1],
+                             names.get(r[2], (f"article {r[2][:8]}",))[0], r[3], r[4])
             for r in conn.execute(
-                f"SELECT c.value, c.qualifier, a.title, a.path, a.id, c.as_of, c.quote"
-                f" FROM claim c JOIN article a ON a.id = c.article_id"
+                f"SELECT c.value, c.qualifier, c.article_id, c.as_of, c.quote FROM claim c"
                 f" WHERE c.field = 'renewal_status' AND c.subject_mal_id IN ({marks})"
                 f" ORDER BY c.as_of", ids)]
 
