@@ -55,8 +55,10 @@ __all__ = ["Origin", "Horizon", "ScoreRow", "BacktestResult", "run_backtest",
            "BACKTEST_MODELS", "SUBSETS"]
 
 #: constructor arguments of each model in the backtest and in forecasts (the baseline: one
-#: Kaplan–Meier curve per band of years since the end)
-MODEL_PARAMS: dict[str, dict[str, Any]] = {"km": {"cohort": "elapsed_band"}}
+#: Kaplan–Meier curve per band of years since the end; the boosted hazard in one-year steps,
+#: which halves the landmark looks' person-periods)
+MODEL_PARAMS: dict[str, dict[str, Any]] = {"km": {"cohort": "elapsed_band"},
+                                           "gbm": {"step": 1.0}}
 #: the members of the "ensemble" model (an equal-weight average of their forecasts)
 ENSEMBLE = ("cure", "gbm")
 #: the models the backtest fits by default (``cox`` and ``logistic_dt`` on request)

@@ -27,7 +27,7 @@ from .series import Chains, chains, eligibility
 from .snapshot_view import SERIES_TYPES, catalogue_at, sequel_graph_at
 
 __all__ = ["Dataset", "build_dataset", "training_spells", "label_outcomes", "data_end",
-           "drop_announced", "ANNOUNCE_LEAD_YEARS",
+           "drop_announced", "status_date", "ANNOUNCE_LEAD_YEARS",
            "outcome_by"]
 
 
@@ -280,22 +280,32 @@ def outcome_by(labels: pd.DataFrame, origin: str, until: str, complete_until: st
 
 
 
+def status_date(conn: sqlite3.Connection, as_of: str) -> str:
+    """The date a forecast's "is it announced?" is answered at: ``as_of`` itself for a past
+    date; for the newest catalogue's date ("now"), the newest dated source in the store (the
+    TVDB season list and the sequel rules are dated after the catalogue)."""
+    if as_of < data_end(conn):
+        return as_of
+    newest = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()[0]
+    return max(as_of, newest or as_of)
+
+
 def drop_announced(conn: sqlite3.Connection, ds: Dataset,
                    only: Iterable[int] | None = None) -> Dataset:
-    """``ds`` without the series whose status at ``ds.as_of`` is *announced* or *airing*
-    by any source dated on or before it (:func:`nextseason.link.status.series_status`: the
+    """``ds`` without the series whose status is *announced* or *airing* by any source dated
+    on or before :func:`status_date` (:func:`nextseason.link.status.series_status`: the
     newest catalogue snapshot, the ID crosswalk's TVDB seasons, the sequel rules). Each moves
     to ``ineligible`` with the evidence as its reason.
 
-    For forecasts "now" only: the backtest's origins have no later-dated source, and the
-    crosswalk or rules never feed features, they only decide who gets no forecast.
+    Those sources only decide who gets no forecast: features stay as of ``ds.as_of``.
     """
     from ..link.status import series_status
 
+    today = status_date(conn, ds.as_of)
     dropped: dict[int, str] = {}
     check = ds.frame.index if only is None else [m for m in only if m in ds.frame.index]
     for mal_id in check:
-        st = series_status(conn, int(mal_id), ds.as_of)
+        st = series_status(conn, int(mal_id), today)
         if st.status in ("announced", "airing") and st.evidence:
             ev = st.evidence[0]
             dropped[int(mal_id)] = f"{st.status}: {ev.says} ({ev.name}, {ev.as_of})"

@@ -29,11 +29,13 @@ class EnsembleModel(SurvivalModel):
 
     def fit(self, X: pd.DataFrame, duration: Any, event: Any, entry: Any | None = None
             ) -> EnsembleModel:
+        from .backtest import MODEL_PARAMS
         from .landmark import LandmarkModel
         from .models import make_model
 
-        self.models_ = [(LandmarkModel(m) if self.landmark else make_model(m)).fit(
-            X, duration, event, entry) for m in self.members]
+        self.models_ = [(LandmarkModel(m, MODEL_PARAMS.get(m, {})) if self.landmark
+                         else make_model(m)).fit(X, duration, event, entry)
+                        for m in self.members]
         return self
 
     def predict_within(self, X: pd.DataFrame, elapsed: Any, horizons: Sequence[float]
