@@ -17,6 +17,7 @@ from nextseason.forecast.dataset import (
     build_dataset,
     drop_announced,
     label_outcomes,
+    status_date,
     training_spells,
 )
 from nextseason.forecast.landmark import FOLLOW_CAP, LANDMARKS, landmark_rows
@@ -256,3 +257,14 @@ def test_no_forecast_when_a_dated_source_lists_the_continuation(
     reason = honest.ineligible.set_index("mal_id").at[1, "reason"]
     assert reason.startswith("announced: Finished Alone Sequel is listed as not yet aired")
     assert sorted(honest.frame.index) == [3, 11]
+
+
+def test_now_is_answered_at_the_newest_source(hand_made: sqlite3.Connection) -> None:
+    """"Is it announced?" for the newest catalogue's date reads sources dated after it (the
+    TVDB list, the rules); for a past date, only what was dated by then."""
+    assert status_date(hand_made, AS_OF) == AS_OF
+    hand_made.execute("INSERT INTO snapshot (id, name, kind, as_of, file, content_hash,"
+                      " row_count, stored_count) VALUES (3, 'sequel_rules_2026', 'rules',"
+                      " '2026-05-01', 'f', 'h', 0, 0)")
+    assert status_date(hand_made, AS_OF) == "2026-05-01"
+    assert status_date(hand_made, "2018-06-30") == "2018-06-30"
