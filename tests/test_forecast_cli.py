@@ -36,11 +36,22 @@ def test_backtest_writes_the_model_card(store: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     models = {r["model"] for r in data["scores"]}
-    assert {"km", "cox", "cure", "gbm", "ensemble", "popularity only", "fan rule",
-            "plain logistic"} <= models
+    assert {"km", "cure", "gbm", "ensemble", "ensemble v1", "ensemble, recalibrated",
+            "popularity only", "fan rule", "plain logistic"} <= models
     assert {r["origin"] for r in data["scores"]} == {"2018-06-30", "2021-01-24"}
+    assert {r["subset"] for r in data["scores"]} == {"primary", "recent", "all"}
+    main = [r for r in data["scores"] if r["horizon"] == data["main_horizon"]
+            and r["subset"] == "primary" and r["model"] == "ensemble"]
+    assert len(main) == 2
+    for r in main:  # every headline figure with its interval, around it
+        assert r["auc_lo"] <= r["auc"] <= r["auc_hi"]
+        assert r["ici_lo"] <= r["ici_hi"]
+    others = [r for r in data["scores"] if r["horizon"] == data["main_horizon"]
+              and r["subset"] == "primary" and r["model"] == "km"]
+    assert all(0.0 <= r["p_default_better_brier"] <= 1.0 for r in others)
     card = (out / "model-card.md").read_text(encoding="utf-8")
-    assert "## Default model" in card and "Brier skill" in card
+    assert "## Default model" in card and "Brier skill [95 %]" in card
+    assert "(primary)" in card and "## Recalibration learned on the past" in card
     assert (out / "reliability-2021-01-24.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

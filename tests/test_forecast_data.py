@@ -12,7 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nextseason.fixtures import write_synthetic_data
-from nextseason.forecast.dataset import build_dataset, label_outcomes, training_spells
+from nextseason.forecast.dataset import (
+    ANNOUNCE_LEAD_YEARS,
+    build_dataset,
+    drop_announced,
+    label_outcomes,
+    status_date,
+    training_spells,
+)
+from nextseason.forecast.landmark import FOLLOW_CAP, LANDMARKS, landmark_rows
 from nextseason.forecast.models import make_model
 from nextseason.ingest.build import build
 from nextseason.ingest.sources import SOURCES
@@ -150,3 +158,113 @@ def test_a_later_snapshot_changes_nothing_before_it(tmp_path_factory, seed: int)
             np.testing.assert_array_equal(pa, pb)
             compared += 1
     assert compared > 0, "no forecast was compared"
+
+
+def test_training_spells_date_the_announcement(hand_made: sqlite3.Connection) -> None:
+    _, spells = training_spells(hand_made, AS_OF)
+    end2, start3 = pd.Timestamp("2016-06-20"), pd.Timestamp("2019-10-01")
+    # undated announcement: half a year before the premiere
+    assert spells.at[2, "announced"] == pytest.approx(
+        (start3 - end2).days / 365.25 - ANNOUNCE_LEAD_YEARS)
+    # listed as not yet aired (due 2021-04) by the snapshot of AS_OF: announced by then
+    # at the latest, and half a year before its premiere when that is earlier
+    end4 = pd.Timestamp("2018-03-20")
+    listed = (pd.Timestamp(AS_OF) - end4).days / 365.25
+    lead = (pd.Timestamp("2021-04-15") - end4).days / 365.25 - ANNOUNCE_LEAD_YEARS
+    assert lead < listed
+    assert spells.at[4, "announced"] == pytest.approx(lead)
+    hand_made.execute("UPDATE anime_version SET start_date = '2022-01' WHERE mal_id = 5")
+    _, later = training_spells(hand_made, AS_OF)
+    assert later.at[4, "announced"] == pytest.approx(listed)
+    assert np.isinf(spells.at[1, "announced"]) and np.isinf(spells.at[11, "announced"])
+
+
+def test_a_split_season_counts_once(hand_made: sqlite3.Connection) -> None:
+    """A second part that follows within months was announced at the first part's finale:
+    the first part gives no landmark look; the part is season 1 again, flagged ``is_part``."""
+    for mal_id, title, start, end in ((30, "Split Show", "2019-01-05", "2019-03-25"),
+                                      (31, "Split Show Part 2", "2019-07-05", "2019-09-25")):
+        hand_made.execute("INSERT INTO anime (mal_id, title, type, status, start_date, end_date,"
+                          " episodes, first_snapshot, last_snapshot) VALUES"
+                          " (?,?,'TV','finished',?,?,12,1,1)", (mal_id, title, start, end))
+        hand_made.execute("INSERT INTO anime_version (mal_id, snapshot_id, title, type, status,"
+                          " start_date, end_date, episodes) VALUES (?,1,?,'TV','finished',?,?,12)",
+                          (mal_id, title, start, end))
+    hand_made.execute("INSERT INTO relation VALUES (30, 31, 'anime', 'Sequel', 1)")
+    X, spells = training_spells(hand_made, AS_OF)
+    assert spells.at[30, "event"] == 1 and spells.at[30, "announced"] == 0.0
+    assert X.at[31, "installment"] == 1 and X.at[31, "is_part"] == 1
+    assert X.at[3, "installment"] == 2 and X.at[3, "is_part"] == 0
+    _, looks = landmark_rows(X, spells)
+    assert 30 not in set(looks["spell"])
+    assert set(looks["spell"]) >= {1, 2, 3, 4, 11, 31}
+
+
+def test_landmark_looks_are_the_forecast_population() -> None:
+    """A look at L exists only while nothing is announced or premiered and the data go on;
+    time runs from it, cut FOLLOW_CAP years later."""
+    spells = pd.DataFrame({
+        "duration": [3.2, 12.0, 0.3, 40.0],
+        "event": [1, 0, 1, 0],
+        "entry": 0.0,
+        "followup": [12.0, 12.0, 12.0, 40.0],
+        "announced": [2.7, np.inf, 0.0, np.inf],
+    }, index=pd.Index([101, 102, 103, 104], name="mal_id"))
+    X = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0]}, index=spells.index)
+    X_looks, looks = landmark_rows(X, spells)
+    first = looks[looks["spell"] == 101]
+    assert first["entry"].tolist() == [L for L in LANDMARKS if L < 2.7]
+    assert (first["event"] == 1).all() and (first["duration"] == 3.2).all()
+    assert 103 not in set(looks["spell"])  # announced at the finale: never forecast
+    second = looks[looks["spell"] == 102]
+    assert second["entry"].max() == 10.0 and (second["event"] == 0).all()
+    old = looks[looks["spell"] == 104]
+    np.testing.assert_allclose(old["duration"], np.minimum(40.0, old["entry"] + FOLLOW_CAP))
+    assert (looks["duration"] > looks["entry"]).all()
+    np.testing.assert_array_equal(X_looks["x"], X.loc[looks["spell"], "x"])
+
+
+def test_sales_unknown_by_coverage_is_not_untracked(hand_made: sqlite3.Connection) -> None:
+    """Sales data that end before a show's discs could come out say nothing about it."""
+    hand_made.execute("INSERT INTO video_sales (mal_id, title, year, season, avg_sales_k,"
+                      " avg_sales_suspect, gross_broken, as_of, snapshot_id) VALUES"
+                      " (2, 'Two Seasons', 2016, 'spring', 5.0, 0, 0, '2016-12-31', 1)")
+    ds = build_dataset(hand_made, AS_OF)
+    # show 11 ended 2020-03-01: its discs came out after the data's last year (2016)
+    assert ds.X.at[11, "sales_unknown"] == 1 and ds.X.at[11, "sales_missing"] == 0
+    assert ds.X.at[3, "sales_missing"] == 0 and ds.X.at[3, "log_sales"] > 0
+    from nextseason.forecast.explain import _describe
+
+    assert _describe("home-video sales", ds.X.loc[11]) == "no sales data after 2020"
+
+
+def test_no_forecast_when_a_dated_source_lists_the_continuation(
+        hand_made: sqlite3.Connection) -> None:
+    """An undated continuation only the linker ties to the series: the eligibility rules of
+    the catalogue's relations miss it; the status from every dated source does not."""
+    hand_made.execute("INSERT INTO anime (mal_id, title, type, status, start_date, end_date,"
+                      " episodes, first_snapshot, last_snapshot) VALUES"
+                      " (40, 'Finished Alone Sequel', 'TV', 'not_yet_aired', NULL, NULL,"
+                      " NULL, 1, 1)")
+    hand_made.execute("INSERT INTO anime_version (mal_id, snapshot_id, title, type, status)"
+                      " VALUES (40, 1, 'Finished Alone Sequel', 'TV', 'not_yet_aired')")
+    hand_made.execute("INSERT INTO sequel_link VALUES (1, 40, 'title', 'x')")
+    hand_made.execute("UPDATE anime SET franchise_id = 1 WHERE mal_id IN (1, 40)")
+    ds = build_dataset(hand_made, AS_OF)
+    assert 1 in ds.frame.index
+    honest = drop_announced(hand_made, ds)
+    assert 1 not in honest.frame.index and 1 not in honest.X.index
+    reason = honest.ineligible.set_index("mal_id").at[1, "reason"]
+    assert reason.startswith("announced: Finished Alone Sequel is listed as not yet aired")
+    assert sorted(honest.frame.index) == [3, 11]
+
+
+def test_now_is_answered_at_the_newest_source(hand_made: sqlite3.Connection) -> None:
+    """"Is it announced?" for the newest catalogue's date reads sources dated after it (the
+    TVDB list, the rules); for a past date, only what was dated by then."""
+    assert status_date(hand_made, AS_OF) == AS_OF
+    hand_made.execute("INSERT INTO snapshot (id, name, kind, as_of, file, content_hash,"
+                      " row_count, stored_count) VALUES (3, 'sequel_rules_2026', 'rules',"
+                      " '2026-05-01', 'f', 'h', 0, 0)")
+    assert status_date(hand_made, AS_OF) == "2026-05-01"
+    assert status_date(hand_made, "2018-06-30") == "2018-06-30"

@@ -6,7 +6,9 @@
   with the reason.
 * :func:`training_spells` — what a model may learn from at ``as_of``: every TV/ONA
   installment in the catalogue as it stood then, from its end to its next installment's
-  premiere (event) or to ``as_of`` (censored).
+  premiere (event) or to ``as_of`` (censored), with when its continuation was announced;
+  :func:`~.landmark.landmark_rows` turns them into looks at landmark dates at which nothing
+  was announced — the population a forecast is made for.
 * :func:`label_outcomes` — what really happened next, from all the data the store has
   (later snapshots and the linker may LABEL outcomes, never feed features).
 """
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +27,7 @@ from .series import Chains, chains, eligibility
 from .snapshot_view import SERIES_TYPES, catalogue_at, sequel_graph_at
 
 __all__ = ["Dataset", "build_dataset", "training_spells", "label_outcomes", "data_end",
+           "drop_announced", "status_date", "ANNOUNCE_LEAD_YEARS",
            "outcome_by"]
 
 
@@ -91,16 +95,29 @@ def build_dataset(conn: sqlite3.Connection, as_of: str) -> Dataset:
     return Dataset(as_of, frame, X, inel[["mal_id", "title", "reason"]], latest_of)
 
 
+#: a continuation whose announcement no snapshot dates is taken as announced this many years
+#: before its premiere (TV continuations are, as a rule, announced months ahead; a fixed
+#: assumption, not tuned). A later part of the same season that follows within
+#: :data:`SPLIT_GAP_YEARS` counts as announced at the finale: parts of one season count once.
+ANNOUNCE_LEAD_YEARS = 0.5
+SPLIT_GAP_YEARS = 1.0
+
+
 def training_spells(conn: sqlite3.Connection, as_of: str, *, min_end: str = "1990-01-01"
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(X, spells)``: features and (duration, event, entry, followup) of every installment.
+    """``(X, spells)``: features and (duration, event, entry, followup, announced) of every
+    installment.
 
     ``followup`` is the time from the installment's end to ``as_of``: how long it could be
     watched, whatever happened.
 
     A spell runs from an installment's end to its next installment's premiere if that was on
-    or before ``as_of`` (event 1), else to ``as_of`` (event 0). A next installment that began
-    before its predecessor ended (a split cour) counts as an event after one week.
+    or before ``as_of`` (event 1), else to ``as_of`` (event 0). ``announced`` is when (years
+    after the end) the continuation was known: the first catalogue snapshot that listed it
+    before its premiere, else :data:`ANNOUNCE_LEAD_YEARS` before the premiere; 0 for a later
+    part of the same season within :data:`SPLIT_GAP_YEARS`; ``inf`` when nothing was known
+    by ``as_of``. :func:`~.landmark.landmark_rows` keeps only the looks before it: the
+    forecast population never holds a series whose continuation is announced.
     """
     st = _state(conn, as_of)
     cutoff = pd.Timestamp(as_of)
@@ -110,6 +127,7 @@ def training_spells(conn: sqlite3.Connection, as_of: str, *, min_end: str = "199
     series = series[series["status"].eq("finished") | series["mal_id"].isin(
         st.ch.next_installment.keys())]
     starts = cat.set_index("mal_id")["start"]
+    listed = _first_listed(conn, as_of)
     rows = []
     for mal_id, end in zip(series["mal_id"], series["end"], strict=True):
         nxt = st.ch.next_installment.get(mal_id)
@@ -119,12 +137,32 @@ def training_spells(conn: sqlite3.Connection, as_of: str, *, min_end: str = "199
         else:
             duration, event = max((cutoff - end).days / 365.25, 1 / 365.25), 0
         followup = max((cutoff - end).days / 365.25, 1 / 365.25)
-        rows.append((int(mal_id), duration, event, 0.0, followup))
+        announced = np.inf
+        if nxt is not None:
+            if nstart is not None and pd.notna(nstart):
+                announced = (nstart - end).days / 365.25 - ANNOUNCE_LEAD_YEARS
+                if (st.ch.season.get(nxt) == st.ch.season.get(mal_id)
+                        and nxt in st.ch.part and announced <= SPLIT_GAP_YEARS):
+                    announced = 0.0
+            first = listed.get(nxt)
+            if first is not None and (nstart is None or pd.isna(nstart) or first < nstart):
+                announced = min(announced, (first - end).days / 365.25)
+            announced = max(announced, 0.0)
+        rows.append((int(mal_id), duration, event, 0.0, followup, announced))
     spells = pd.DataFrame(
-        rows, columns=["mal_id", "duration", "event", "entry", "followup"]).set_index("mal_id")
+        rows, columns=["mal_id", "duration", "event", "entry", "followup", "announced"]
+    ).set_index("mal_id")
     X = compute_features(conn, st.cat, st.ch, st.side, as_of, list(spells.index),
                          use_links=st.use_links, leave_out_own_series=True)
     return X, spells
+
+
+def _first_listed(conn: sqlite3.Connection, as_of: str) -> dict[int, pd.Timestamp]:
+    """The first catalogue snapshot (on or before ``as_of``) that lists each entry."""
+    return {int(m): pd.Timestamp(d) for m, d in conn.execute(
+        "SELECT av.mal_id, min(s.as_of) FROM anime_version av JOIN snapshot s"
+        " ON s.id = av.snapshot_id WHERE s.kind = 'catalogue' AND s.as_of <= ?"
+        " GROUP BY av.mal_id", (as_of,))}
 
 
 def label_outcomes(conn: sqlite3.Connection, frame: pd.DataFrame) -> pd.DataFrame:
@@ -240,3 +278,41 @@ def outcome_by(labels: pd.DataFrame, origin: str, until: str, complete_until: st
     return y
 
 
+
+
+def status_date(conn: sqlite3.Connection, as_of: str) -> str:
+    """The date a forecast's "is it announced?" is answered at: ``as_of`` itself for a past
+    date; for the newest catalogue's date ("now"), the newest dated source in the store (the
+    TVDB season list and the sequel rules are dated after the catalogue)."""
+    if as_of < data_end(conn):
+        return as_of
+    newest = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()[0]
+    return max(as_of, newest or as_of)
+
+
+def drop_announced(conn: sqlite3.Connection, ds: Dataset,
+                   only: Iterable[int] | None = None) -> Dataset:
+    """``ds`` without the series whose status is *announced* or *airing* by any source dated
+    on or before :func:`status_date` (:func:`nextseason.link.status.series_status`: the
+    newest catalogue snapshot, the ID crosswalk's TVDB seasons, the sequel rules). Each moves
+    to ``ineligible`` with the evidence as its reason.
+
+    Those sources only decide who gets no forecast: features stay as of ``ds.as_of``.
+    """
+    from ..link.status import series_status
+
+    today = status_date(conn, ds.as_of)
+    dropped: dict[int, str] = {}
+    check = ds.frame.index if only is None else [m for m in only if m in ds.frame.index]
+    for mal_id in check:
+        st = series_status(conn, int(mal_id), today)
+        if st.status in ("announced", "airing") and st.evidence:
+            ev = st.evidence[0]
+            dropped[int(mal_id)] = f"{st.status}: {ev.says} ({ev.name}, {ev.as_of})"
+    if not dropped:
+        return ds
+    keep = ~ds.frame.index.isin(list(dropped))
+    extra = pd.DataFrame({"mal_id": list(dropped), "reason": list(dropped.values())})
+    extra["title"] = extra["mal_id"].map(ds.frame["title"])
+    inel = pd.concat([ds.ineligible, extra[["mal_id", "title", "reason"]]], ignore_index=True)
+    return Dataset(ds.as_of, ds.frame[keep], ds.X[keep], inel, ds.latest_of)

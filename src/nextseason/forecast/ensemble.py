@@ -2,6 +2,8 @@
 
 Averaging a mixture cure model (smooth, parametric) with a gradient-boosted hazard (flexible,
 noisy) usually beats each alone on the Brier score: their errors are only partly shared.
+With ``landmark=True`` each member is a :class:`~.landmark.LandmarkModel` (fitted on
+landmark looks), as the forecasts use.
 """
 
 from __future__ import annotations
@@ -20,14 +22,20 @@ __all__ = ["EnsembleModel"]
 class EnsembleModel(SurvivalModel):
     name = "ensemble"
 
-    def __init__(self, members: Sequence[str] = ("cure", "gbm")) -> None:
+    def __init__(self, members: Sequence[str] = ("cure", "gbm"), landmark: bool = False
+                 ) -> None:
         self.members = tuple(members)
+        self.landmark = landmark
 
     def fit(self, X: pd.DataFrame, duration: Any, event: Any, entry: Any | None = None
             ) -> EnsembleModel:
+        from .backtest import MODEL_PARAMS
+        from .landmark import LandmarkModel
         from .models import make_model
 
-        self.models_ = [make_model(m).fit(X, duration, event, entry) for m in self.members]
+        self.models_ = [(LandmarkModel(m, MODEL_PARAMS.get(m, {})) if self.landmark
+                         else make_model(m)).fit(X, duration, event, entry)
+                        for m in self.members]
         return self
 
     def predict_within(self, X: pd.DataFrame, elapsed: Any, horizons: Sequence[float]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import NotFoundError
-from .dataset import build_dataset
+from .dataset import build_dataset, drop_announced
 from .defaults import DEFAULT_MODEL
 from .predict import HORIZONS, Fitted, fit_at, parse_as_of, predict_rows
 
@@ -35,13 +35,16 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
                              "src_left_ratio"),
     "kind of source": ("src_manga", "src_light_novel", "src_novel", "src_game",
                        "src_original", "src_other"),
-    "seasons and episodes so far": ("installment", "series_cours", "cours", "log_episodes"),
+    "seasons and episodes so far": ("installment", "is_part", "series_cours", "cours",
+                                    "log_episodes"),
     "the studio's record of sequels": ("studio_rate",),
-    "home-video sales": ("log_sales", "sales_missing"),
-    "side stories and spin-offs listed": ("side_stories",),
+    "home-video sales": ("log_sales", "sales_missing", "sales_unknown"),
+    "side stories and spin-offs listed": ("side_stories", "relations_unknown"),
     "when it aired": ("end_year",),
     "format (TV or web)": ("is_ona",),
 }
+#: the last year the home-video sales data cover (sales_2020)
+SALES_DATA_END = 2020
 _COMPARE = ("pop_pct", "score_pct", "src_left_ratio", "src_finished", "installment",
             "log_members")
 
@@ -93,12 +96,18 @@ def _describe(group: str, row: pd.Series) -> str:
         # a fact to print: the outlook words source left from known counts and claims.
         return "source finished" if row["src_finished"] else "source still running"
     if group == "seasons and episodes so far":
-        return f"installment {row['installment']:.0f}, {row['series_cours']:.0f} cours in all"
+        part = ", a later part of a split season" if row.get("is_part", 0) else ""
+        return f"season {row['installment']:.0f}{part}, {row['series_cours']:.0f} cours in all"
     if group == "the studio's record of sequels":
         return f"{row['studio_rate']:.0%} of the studio's recent shows got a next season"
     if group == "home-video sales":
+        if row.get("sales_unknown", 0):
+            return f"no sales data after {SALES_DATA_END}"
         return ("no sales figure" if row["sales_missing"] else
                 f"{np.expm1(row['log_sales']):.1f}k discs per volume")
+    if group == "side stories and spin-offs listed":
+        return ("no relation data after January 2021" if row.get("relations_unknown", 0)
+                else f"{row['side_stories']:.0f} listed")
     if group == "growth in members since the previous snapshot":
         return ("no earlier snapshot" if row["growth_missing"] else
                 f"members ×{np.exp(row['members_growth']):.1f}")
@@ -178,6 +187,7 @@ def forecast_show(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
     """The forecast for the series ``mal_id`` belongs to, with factors and comparables."""
     as_of = parse_as_of(conn, as_of)
     ds = build_dataset(conn, as_of)
+    ds = drop_announced(conn, ds, only=[ds.latest_of.get(mal_id, mal_id)])
     title_row = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
     if title_row is None:
         raise NotFoundError(f"no anime with MAL id {mal_id}")

@@ -16,7 +16,10 @@ members_growth            log(members / members at the previous catalogue snapsh
                           ``growth_missing`` when there is no earlier snapshot
 log_episodes, cours       this installment's episode count; cours = ceil(episodes / 13)
 series_cours              cours of every installment so far
-installment               1 for a first season, 2 for the next TV/ONA installment, ... (≤ 6)
+installment               the season (1, 2, ... ≤ 6) of the one season numbering
+                          (:func:`nextseason.link.seasons.number_installments`): the parts of a
+                          split season count once
+is_part                   the installment is a later part of a split season ("Part 2")
 is_ona                    the installment is an ONA
 end_year                  year the installment ended, minus 2000 (sequels became commoner)
 src_*                     source type one-hot (manga, light novel, novel, game, original, other)
@@ -32,6 +35,13 @@ src_left_ratio            src_volumes_left / volumes available, clipped to [-1, 
 side_stories              side stories and spin-offs the snapshots listed for the series
 log_sales                 log1p(average first-release home-video sales per volume, thousands),
                           for sales up to the as_of year; ``sales_missing`` otherwise
+sales_unknown             no sales figure, and none could be known: the season ended after the
+                          sales data's coverage (the last year the sales list holds, minus
+                          half a year for the discs to come out) or less than half a year
+                          before as_of. Then ``sales_missing`` is 0: unknown by coverage is not
+                          "untracked"
+relations_unknown         the installment started after the last snapshot with typed relations
+                          (January 2021): side stories and spin-offs cannot be known
 studio_rate               share of the studio's TV/ONA installments that ended 2–12 years
                           before as_of and had a next installment by as_of (smoothed toward
                           the overall share; a training row's own series is left out)
@@ -73,11 +83,13 @@ DEMOGRAPHICS = ("Shounen", "Seinen", "Shoujo", "Josei", "Kids")
 
 FEATURES: tuple[str, ...] = (
     "pop_pct", "score_pct", "score_missing", "log_members", "log_scored_by", "members_growth",
-    "growth_missing", "log_episodes", "cours", "series_cours", "installment", "is_ona",
+    "growth_missing", "log_episodes", "cours", "series_cours", "installment", "is_part",
+    "is_ona",
     "end_year",
     *(f"src_{g}" for g in ("manga", "light_novel", "novel", "game", "original", "other")),
     "src_linked", "src_finished", "src_years", "src_volumes_left", "src_left_ratio",
-    "side_stories", "log_sales", "sales_missing", "studio_rate",
+    "side_stories", "relations_unknown", "log_sales", "sales_missing", "sales_unknown",
+    "studio_rate",
     *(f"demo_{d.lower()}" for d in DEMOGRAPHICS),
     *("genre_" + g.lower().replace(" ", "_").replace("-", "_") for g in GENRES),
 )
@@ -143,6 +155,16 @@ def compute_features(
             " AND year <= ? AND avg_sales_suspect = 0 GROUP BY mal_id", (year,))],
         columns=["mal_id", "avg"]).set_index("mal_id")["avg"]
     studio = _studio_rates(by_id, ch, cutoff)
+    sales_end = conn.execute("SELECT max(year) FROM video_sales").fetchone()[0]
+    # a season's discs are sold from about half a year after its end: a show that ended after
+    # this date has no sales figure the data could hold
+    sales_known_until = min(
+        pd.Timestamp(f"{int(sales_end)}-12-31") if sales_end is not None else cutoff,
+        cutoff) - pd.DateOffset(months=6)
+    rel_end = conn.execute(
+        "SELECT max(s.as_of) FROM snapshot s WHERE s.as_of <= ? AND EXISTS"
+        " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)", (as_of,)).fetchone()[0]
+    relations_until = pd.Timestamp(rel_end) if rel_end is not None else None
 
     out = []
     for mal_id in rows:
@@ -164,7 +186,8 @@ def compute_features(
             "log_episodes": math.log1p(eps),
             "cours": float(min(cours, 8)),
             "series_cours": float(min(series_cours, 20)),
-            "installment": float(min(ch.installment.get(mal_id, 1), 6)),
+            "installment": float(min(ch.season.get(mal_id, ch.installment.get(mal_id, 1)), 6)),
+            "is_part": float(mal_id in ch.part),
             "is_ona": float(r["type"] == "ONA"),
             "end_year": float((r["end"].year if pd.notna(r["end"]) else year) - 2000),
         }
@@ -178,8 +201,12 @@ def compute_features(
         f.update(_source_features(works, chain, r["source_type"], series_cours, year))
         f["side_stories"] = float(min(sum(side_stories.get(m, 0) for m in chain), 10))
         sale = max((sales[m] for m in chain if m in sales.index), default=None)
+        uncovered = sale is None and pd.notna(r["end"]) and r["end"] > sales_known_until
         f["log_sales"] = math.log1p(sale) if sale is not None else 0.0
-        f["sales_missing"] = float(sale is None)
+        f["sales_missing"] = float(sale is None and not uncovered)
+        f["sales_unknown"] = float(uncovered)
+        f["relations_unknown"] = float(
+            relations_until is None or (pd.notna(r["start"]) and r["start"] > relations_until))
         f["studio_rate"] = studio(r["studios"], mal_id if leave_out_own_series else None)
         for d in DEMOGRAPHICS:
             f[f"demo_{d.lower()}"] = float(d in r["demographics"] or d in r["genres"])

@@ -59,6 +59,9 @@ __all__ = [
     "LOG_LOSS_EPS",
     "LOWESS_FRAC",
     "RELIABILITY_COLUMNS",
+    "bootstrap_intervals",
+    "paired_bootstrap",
+    "N_BOOTSTRAP",
 ]
 
 #: probabilities are clipped to ``[eps, 1 - eps]`` before taking logs
@@ -436,3 +439,70 @@ def score_binary(y: ArrayLike, p: ArrayLike) -> dict[str, Any]:
         "e90": errors["e90"],
         "notes": [note for note in (auc_note, skill_note) if note is not None],
     }
+
+
+#: resamples of the bootstrap intervals and paired comparisons
+N_BOOTSTRAP = 200
+
+
+def _resamples(n: int, n_boot: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
+
+
+def _fast_auc(y: np.ndarray, p: np.ndarray) -> float:
+    """The Mann–Whitney AUC (ties count half), for resamples with both classes."""
+    from scipy.stats import rankdata
+
+    ranks = rankdata(p)
+    pos = y == 1
+    n1 = int(pos.sum())
+    n0 = len(y) - n1
+    return float((ranks[pos].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def _core_scores(y: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
+    """AUC, Brier skill and ICI, ``nan`` where undefined (silently: resamples may lack events)."""
+    if y.min() == y.max():
+        return float("nan"), float("nan"), float("nan")
+    a = _fast_auc(y, p)
+    ref = float(np.mean((y.mean() - y) ** 2))
+    skill = 1.0 - float(np.mean((p - y) ** 2)) / ref
+    return a, skill, float(np.mean(np.abs(p - lowess_calibration(y, p))))
+
+
+def bootstrap_intervals(y: ArrayLike, p: ArrayLike, *, n_boot: int = N_BOOTSTRAP,
+                        seed: int = 0, level: float = 0.95) -> dict[str, tuple[float, float]]:
+    """Percentile bootstrap intervals (resampling series) for ``auc``, ``brier_skill`` and
+    ``ici``. The same ``seed`` gives the same resamples for every model scored on the same
+    rows, so intervals of different models are comparable."""
+    y_arr, p_arr = _check_binary(y, p)
+    draws = np.array([_core_scores(y_arr[i], p_arr[i])
+                      for i in _resamples(len(y_arr), n_boot, seed)])
+    lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+    out = {}
+    for j, name in enumerate(("auc", "brier_skill", "ici")):
+        col = draws[:, j][np.isfinite(draws[:, j])]
+        out[name] = ((float(np.quantile(col, lo)), float(np.quantile(col, hi))) if len(col)
+                     else (float("nan"), float("nan")))
+    return out
+
+
+def paired_bootstrap(y: ArrayLike, p_a: ArrayLike, p_b: ArrayLike, *,
+                     n_boot: int = N_BOOTSTRAP, seed: int = 0) -> dict[str, float]:
+    """The probability that forecast ``a`` beats ``b`` on the same series: the share of
+    paired resamples in which ``a`` has the lower Brier score (``brier``) and the higher AUC
+    (``auc``); ties count half."""
+    y_arr, a_arr = _check_binary(y, p_a)
+    _, b_arr = _check_binary(y, p_b)
+    _check_same_length(y=y_arr, p_b=b_arr)
+    brier_wins, auc_wins, auc_n = 0.0, 0.0, 0
+    for i in _resamples(len(y_arr), n_boot, seed):
+        yi = y_arr[i]
+        ba, bb = np.mean((a_arr[i] - yi) ** 2), np.mean((b_arr[i] - yi) ** 2)
+        brier_wins += 1.0 if ba < bb else 0.5 if ba == bb else 0.0
+        if yi.min() != yi.max():
+            aa, ab = _fast_auc(yi, a_arr[i]), _fast_auc(yi, b_arr[i])
+            auc_wins += 1.0 if aa > ab else 0.5 if aa == ab else 0.0
+            auc_n += 1
+    return {"brier": brier_wins / n_boot,
+            "auc": auc_wins / auc_n if auc_n else float("nan")}

@@ -11,8 +11,10 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict
+from typing import Any
 
-from .dataset import build_dataset, data_end
+from ..errors import DataMissingError
+from .dataset import build_dataset, data_end, drop_announced
 from .defaults import DEFAULT_MODEL
 from .explain import comparables_for, factors_for
 from .predict import HORIZONS, fit_at, predict_rows
@@ -30,8 +32,16 @@ def precompute_forecasts(conn: sqlite3.Connection, *, model: str = DEFAULT_MODEL
     if as_of is None:
         return 0
     progress("training the forecast model")
-    fitted = fit_at(conn, as_of, model, use_cache=False)
-    ds = build_dataset(conn, as_of)
+    try:
+        fitted = fit_at(conn, as_of, model, use_cache=False)
+    except DataMissingError as exc:  # a catalogue too small to learn from: no forecasts
+        ds = build_dataset(conn, as_of)
+        _write(conn, [], [(m, latest, f"no forecast: {exc}") for m, latest in
+                          ds.latest_of.items()])
+        return 0
+    # no forecast for a series whose continuation a dated source lists (status announced or
+    # airing as of the forecast date); it keeps the evidence as its reason
+    ds = drop_announced(conn, build_dataset(conn, as_of))
     progress(f"forecasting {len(ds.X):,} series")
     rows = predict_rows(fitted, ds)
     elapsed = ds.frame["elapsed"].to_numpy()
@@ -54,6 +64,12 @@ def precompute_forecasts(conn: sqlite3.Connection, *, model: str = DEFAULT_MODEL
     reasons = dict(zip(ds.ineligible["mal_id"], ds.ineligible["reason"], strict=True))
     series = [(m, latest, "" if latest in ds.frame.index else reasons.get(latest, "no data"))
               for m, latest in ds.latest_of.items()]
+    _write(conn, records, series)
+    return len(records)
+
+
+def _write(conn: sqlite3.Connection, records: list[tuple[Any, ...]],
+           series: list[tuple[int, int, str]]) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("DELETE FROM forecast")
@@ -64,4 +80,3 @@ def precompute_forecasts(conn: sqlite3.Connection, *, model: str = DEFAULT_MODEL
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return len(records)

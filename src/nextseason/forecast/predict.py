@@ -1,9 +1,11 @@
 """Forecasts as of a date: for every eligible series, or for one show with its reasons.
 
 The model is trained on :func:`~.dataset.training_spells` at the same ``as_of`` — only what
-was known then — and applied to :func:`~.dataset.build_dataset` at ``as_of``. Fitted models
-are cached on disk (keyed by the database's snapshots, the date and the model), so a second
-question about the same date is answered without refitting.
+was known then, as landmark looks at series with nothing announced
+(:func:`~.landmark.landmark_rows`) — and applied to :func:`~.dataset.build_dataset` at
+``as_of``, less the series a dated source lists a continuation for. Fitted models are cached
+on disk (keyed by the database's snapshots, the date and the model), so a second question
+about the same date is answered without refitting.
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ import pandas as pd
 import platformdirs
 
 from .. import __version__
-from ..errors import ConfigError
+from ..errors import ConfigError, DataMissingError
+from .backtest import ENSEMBLE, MODEL_PARAMS, PRIMARY_YEARS
 from .base import SurvivalModel
-from .dataset import Dataset, build_dataset, data_end, training_spells
-from .defaults import DEFAULT_MODEL
-from .models import MODEL_NAMES, make_model
+from .calibrate import Recalibrated, fit_recalibration
+from .dataset import Dataset, build_dataset, data_end, drop_announced, training_spells
+from .defaults import DEFAULT_MODEL, RECALIBRATE
+from .landmark import LandmarkModel, landmark_rows
+from .models import MODEL_NAMES
 
 __all__ = ["DEFAULT_MODEL", "HORIZONS", "Fitted", "ForecastRun", "fit_at", "forecast_all",
            "parse_as_of", "cache_dir"]
@@ -62,13 +67,11 @@ def _make(name: str) -> SurvivalModel:
     if name == "ensemble":
         from .ensemble import EnsembleModel
 
-        return EnsembleModel()
-    from .backtest import MODEL_PARAMS
-
+        return EnsembleModel(ENSEMBLE, landmark=True)
     if name not in MODEL_NAMES:
         raise ConfigError(f"unknown model {name!r}; choose one of "
                           f"{', '.join((*MODEL_NAMES, 'ensemble'))}")
-    return make_model(name, **MODEL_PARAMS.get(name, {}))
+    return LandmarkModel(name, MODEL_PARAMS.get(name, {}))
 
 
 def _code_digest() -> str:
@@ -98,7 +101,17 @@ def fit_at(conn: sqlite3.Connection, as_of: str, model: str = DEFAULT_MODEL,
         except Exception:  # a stale or broken cache entry is simply rebuilt
             path.unlink(missing_ok=True)
     X, spells = training_spells(conn, as_of)
-    m = _make(model).fit(X, spells["duration"], spells["event"], spells["entry"])
+    X_looks, looks = landmark_rows(X, spells)
+    if not looks["event"].any():
+        raise DataMissingError(
+            f"nothing to learn from as of {as_of}: no next season in the data followed a"
+            " wait with nothing announced")
+    m: SurvivalModel = _make(model).fit(X_looks, looks["duration"], looks["event"],
+                                        looks["entry"])
+    if model == DEFAULT_MODEL and RECALIBRATE:
+        # learned LAG_YEARS before as_of, from outcomes known by as_of: never on the future
+        cal = fit_recalibration(X, spells, lambda: _make(model), max_elapsed=PRIMARY_YEARS)
+        m = Recalibrated(m, cal)
     fitted = Fitted(as_of, model, m, X, spells)
     if use_cache:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +140,7 @@ def forecast_all(conn: sqlite3.Connection, as_of: str | None = None, *,
         if until <= as_of:
             raise ConfigError(f"--until {until} must be after the forecast date {as_of}")
     fitted = fit_at(conn, as_of, model, use_cache=use_cache)
-    ds = build_dataset(conn, as_of)
+    ds = drop_announced(conn, build_dataset(conn, as_of))
     rows = predict_rows(fitted, ds, until)
     return ForecastRun(as_of, model, until, rows, ds.ineligible, ds)
 

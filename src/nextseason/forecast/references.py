@@ -35,11 +35,21 @@ LOOK_STEP, MAX_LOOK = 1.0, 30.0
 
 
 def binary_target(spells: pd.DataFrame, h: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(rows, elapsed, y)``: the looks usable for an ``h``-year label (see the module)."""
-    rows, looks, ys = [], [], []
+    """``(rows, elapsed, y)``: the looks usable for an ``h``-year label (see the module).
+
+    Rows with an ``entry`` above 0 are already looks (:func:`~.landmark.landmark_rows`): each
+    is used as it is, at ``elapsed = entry``. Rows that all enter at 0 are whole spells, looked
+    at every :data:`LOOK_STEP` years.
+    """
     duration = spells["duration"].to_numpy()
     event = spells["event"].to_numpy()
     followup = spells["followup"].to_numpy() if "followup" in spells else duration
+    entry = spells["entry"].to_numpy() if "entry" in spells else np.zeros(len(duration))
+    if (entry > 0).any():
+        idx = np.flatnonzero(followup >= entry + h)
+        y = ((event[idx] == 1) & (duration[idx] <= entry[idx] + h)).astype(int)
+        return idx, entry[idx], y
+    rows, looks, ys = [], [], []
     for t0 in np.arange(0.0, MAX_LOOK, LOOK_STEP):
         at_risk = duration > t0
         hit = at_risk & (event == 1) & (duration <= t0 + h)

@@ -11,7 +11,7 @@ reported, not forecast).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -27,6 +27,8 @@ class Chains:
     installment: dict[int, int]  # TV/ONA → 1, 2, ...
     first: dict[int, int]  # TV/ONA → first TV/ONA installment of its series
     continuations: dict[int, list[int]]  # any entry → every entry reachable forward
+    season: dict[int, int] = field(default_factory=dict)  # TV/ONA → season (parts share it)
+    part: dict[int, int] = field(default_factory=dict)  # later parts of a split season → 2, 3..
 
 
 def chains(cat: pd.DataFrame, graph: SequelGraph) -> Chains:
@@ -35,13 +37,17 @@ def chains(cat: pd.DataFrame, graph: SequelGraph) -> Chains:
     types = dict(zip(cat["mal_id"], cat["type"], strict=True))
     starts = {m: (None if pd.isna(s) else s.date().isoformat())
               for m, s in zip(cat["mal_id"], cat["start"], strict=True)}
-    numbered = number_installments(graph.sequels, types, starts)
+    titles = {m: (str(t),) for m, t in zip(cat["mal_id"], cat["title"], strict=True)
+              if isinstance(t, str)}
+    numbered = number_installments(graph.sequels, types, starts, titles)
     continuations = {m: reachable(graph.sequels, m) for m in numbered}
     return Chains(
         next_installment={m: i.next for m, i in numbered.items() if i.next is not None},
         installment={m: i.installment for m, i in numbered.items()},
         first={m: i.first for m, i in numbered.items()},
         continuations=continuations,
+        season={m: i.season for m, i in numbered.items()},
+        part={m: i.part for m, i in numbered.items() if i.part is not None},
     )
 
 
