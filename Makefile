@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py --seeds $(SEEDS)
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_outlook.py --db .dev/bench.db
+	$(BIN)/python benchmarks/bench_forecast_query.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_api.py --db .dev/bench.db
 
 clean:

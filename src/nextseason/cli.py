@@ -421,31 +421,40 @@ def forecast(
 ) -> None:
     """Chance of a new TV/ONA season within 1, 2, 3, 5 years and ever.
 
-    With QUERY: one show, with the factors that moved its chance and five comparable shows.
+    With QUERY: one show, with the factors that moved its chance and five comparable shows,
+    read from the forecasts the build stored (instant); a model is trained only when
+    --as-of or --model asks for another forecast than the build's.
     Without: every eligible series as CSV or JSON Lines, and every other series with the
     reason it gets no forecast (announced, still airing, ...).
     """
-    from .forecast.explain import forecast_show
-    from .forecast.predict import forecast_all
-    from .report.render_forecast import show_forecast_text, write_batch
+    from .report.show_forecast import show_forecast_text, stored_as_of, stored_forecast
 
     if fmt not in ("csv", "jsonl"):
         _fail(ConfigError(f"--format must be csv or jsonl, not {fmt!r}"))
     as_of = _run(lambda: _opt_date(as_of, "--as-of"))
     until = _run(lambda: _opt_date(until, "--until"))
     _run(lambda: _writable(output))
-    with _readonly(db) as conn, err.status("training on what was known at that date…"):
-        if query is not None:
-            mal_id = _resolve(conn, query, json_errors=json_)
-            result = _run(lambda: forecast_show(conn, mal_id, as_of, model=model))
-        else:
-            run = _run(lambda: forecast_all(conn, as_of, until=until, model=model))
     if query is not None:
+        with _readonly(db) as conn:
+            mal_id = _resolve(conn, query, json_errors=json_)
+            made = _run(lambda: stored_as_of(conn))
+            if made is not None and as_of in (None, made[0]) and model == made[1]:
+                result: Any = _run(lambda: stored_forecast(conn, mal_id))
+            else:
+                from .forecast.explain import forecast_show
+
+                with err.status("training on what was known at that date…"):
+                    result = _run(lambda: forecast_show(conn, mal_id, as_of, model=model))
         if json_:
             out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
             show_forecast_text(result, out)
         return
+    from .forecast.predict import forecast_all
+    from .report.render_forecast import write_batch
+
+    with _readonly(db) as conn, err.status("training on what was known at that date…"):
+        run = _run(lambda: forecast_all(conn, as_of, until=until, model=model))
     if output is None:
         write_batch(run, sys.stdout, fmt)
     else:
