@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..link.status import nice_date
+
 __all__ = ["HORIZON_LABELS", "FIELD_LABELS", "SNAPSHOT_LABELS", "CATALOGUE_STATUS",
            "RECONCILE_STATUS", "SEASON_MONTHS", "field_label", "source_label",
            "catalogue_status", "reconcile_status", "season_of", "season_name", "plural",
-           "percent", "percentile", "nice_date", "MONTHS"]
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+           "percent", "percentile", "nice_date"]
 
 #: the forecast's horizons, as a column or a row is headed
 HORIZON_LABELS = {"p_1y": "within 1 year", "p_2y": "within 2 years",
@@ -81,19 +80,6 @@ SEASON_MONTHS = {"winter": (1, 2, 3), "spring": (4, 5, 6), "summer": (7, 8, 9),
                  "fall": (10, 11, 12)}
 
 
-def nice_date(iso: str | None) -> str:
-    """``2025-03-24`` → ``24 March 2025``; ``2026-01`` → ``January 2026``."""
-    if not iso:
-        return "no date"
-    parts = iso.split("-")
-    if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
-        month = MONTHS[int(parts[1]) - 1]
-        if len(parts) == 3 and parts[2].isdigit():
-            return f"{int(parts[2])} {month} {parts[0]}"
-        return f"{month} {parts[0]}"
-    return parts[0]
-
-
 def field_label(name: str, qualifier: str | None = None) -> str:
     """``premiere_date``, ``season 1`` → ``Premiere (season 1)``."""
     label = FIELD_LABELS.get(name) or name.replace("_", " ").capitalize()
@@ -117,11 +103,11 @@ def catalogue_status(status: str | None) -> str:
     return CATALOGUE_STATUS.get(status, status.replace("_", " "))
 
 
-def reconcile_status(status: str, n_articles: int = 0) -> str:
-    """How a group of claims compares, e.g. ``agrees`` with one article →
-    ``only one source`` (one article cannot agree with itself)."""
-    if status == "agrees" and n_articles == 1:
-        return "one article, matches the catalogue"
+def reconcile_status(status: str, n_sources: int | None = None) -> str:
+    """How a group of claims compares; ``agrees`` with a single source (one article, no
+    catalogue value) is ``only one source``: one source cannot agree with itself."""
+    if status == "agrees" and n_sources == 1:
+        return "only one source"
     return RECONCILE_STATUS.get(status, status)
 
 
@@ -156,7 +142,10 @@ def percent(p: float) -> str:
 
 def percentile(share: float, what: str, of: str) -> str:
     """``0.83``, "more members than", "the shows that started that year" →
-    ``more members than 83% of the shows that started that year``; the share is clipped
-    to 0–100 % (a percentile is never above 100 %)."""
+    ``more members than 83% of the shows that started that year``. A share is never said as
+    100% or more (a show cannot beat every show of a cohort it belongs to): the top
+    half-percent reads "almost all of"."""
     share = min(max(share, 0.0), 1.0)
+    if share >= 0.995:
+        return f"{what} almost all of {of}"
     return f"{what} {share:.0%} of {of}"

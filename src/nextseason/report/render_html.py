@@ -8,16 +8,13 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .charts import curve_svg, timeline_svg
-from .outlook import OutlookReport, headline_notes
+from .labels import HORIZON_LABELS, catalogue_status, nice_date, percent
+from .outlook import OutlookReport, headline_notes, source_line
 
 __all__ = ["outlook_fragment", "timeline_fragment", "outlook_page", "HORIZONS"]
 
-HORIZONS = (("p_1y", "1 year"), ("p_2y", "2 years"), ("p_3y", "3 years"), ("p_5y", "5 years"),
-            ("p_ever", "ever"))
-
-
-def pct(p: float) -> str:
-    return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
+HORIZONS = tuple(HORIZON_LABELS.items())
+pct = percent
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +22,8 @@ def _env() -> Environment:
     env = Environment(loader=PackageLoader("nextseason.report", "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)
-    env.globals.update(pct=pct, horizons=HORIZONS)
+    env.globals.update(pct=pct, horizons=HORIZONS, source_line=source_line,
+                       nice_date=nice_date, catalogue_status=catalogue_status)
     return env
 
 

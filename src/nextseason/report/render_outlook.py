@@ -11,16 +11,20 @@ from rich.table import Table
 
 from ..textsafe import markdown_url
 from .charts import curve_svg, timeline_svg
-from .outlook import OutlookReport, comparable_line, factor_line, headline_notes, work_line
+from .labels import HORIZON_LABELS, percent
+from .outlook import (
+    OutlookReport,
+    comparable_line,
+    factor_line,
+    headline_notes,
+    source_line,
+    work_line,
+)
 
 __all__ = ["outlook_text", "outlook_markdown"]
 
-_H = (("p_1y", "1 year"), ("p_2y", "2 years"), ("p_3y", "3 years"), ("p_5y", "5 years"),
-      ("p_ever", "ever"))
-
-
-def _pct(p: float) -> str:
-    return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
+_H = tuple(HORIZON_LABELS.items())
+_pct = percent
 
 
 def outlook_text(r: OutlookReport, console: Console) -> None:
@@ -35,7 +39,7 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
     if h.probabilities:
         t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
         for _k, label in _H:
-            t.add_column(f"within {label}" if label != "ever" else "ever", justify="right")
+            t.add_column(label, justify="right")
         t.add_row(*(_pct(h.probabilities[k]) for k, _ in _H))
         console.print(t)
         console.print(f"Chance of a new TV/ONA season, as of {h.as_of} (model {h.model})."
@@ -67,8 +71,7 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
     if not r.disagreements:
         console.print("  no disagreements among the stored sources")
     for d in r.disagreements:
-        q = f" ({d['qualifier']})" if d["qualifier"] else ""
-        console.print(f"  [bold]{escape(d['field'] + q)}[/bold]: {escape(d['status'])}, best"
+        console.print(f"  [bold]{escape(d['label'])}[/bold]: {escape(d['status_label'])}, best"
                       f" {escape(str(d['best']))} — {escape(d['reason'])}")
         for s in d["sides"]:
             quote = f' "{escape(s["quote"][:120])}"' if s["quote"] else ""
@@ -78,9 +81,8 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
         console.print(f"  {escape(lim)}")
     section("Sources")
     for s in r.sources:
-        extra = f" — {s.detail}" if s.detail else ""
-        console.print(f"  [{s.n}] {escape(s.name)}{', ' + s.as_of if s.as_of else ''}"
-                      f"{escape(extra)}{' ' + escape(s.url) if s.url else ''}")
+        console.print(f"  [{s.n}] {escape(source_line(s))}"
+                      f"{' ' + escape(s.url) if s.url else ''}")
 
 
 def _md_escape(s: str) -> str:
@@ -132,8 +134,7 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
     if not r.disagreements:
         lines.append("No disagreements among the stored sources.")
     for d in r.disagreements:
-        q = f" ({d['qualifier']})" if d["qualifier"] else ""
-        lines.append(f"- **{_md_escape(d['field'] + q)}**: {d['status']}, best"
+        lines.append(f"- **{_md_escape(d['label'])}**: {d['status_label']}, best"
                      f" {_md_escape(str(d['best']))} — {_md_escape(d['reason'])}")
         for s in d["sides"]:
             quote = f' — "{_md_escape(s["quote"])}"' if s["quote"] else ""
@@ -143,8 +144,7 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
     if path is not None:
         lines += ["", "## Franchise timeline", "", f"![Franchise timeline]({timeline_file.name})"]
     lines += ["", "## Sources", ""]
-    lines += [f"{s.n}. {_md_escape(s.name)}{', ' + s.as_of if s.as_of else ''}"
-              f"{' — ' + _md_escape(s.detail) if s.detail else ''}"
+    lines += [f"{s.n}. {_md_escape(source_line(s))}"
               f"{' <' + link + '>' if (link := markdown_url(s.url)) else ''}"
               for s in r.sources]
     return "\n".join(lines) + "\n"
