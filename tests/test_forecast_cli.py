@@ -133,6 +133,7 @@ def test_one_show_reads_the_stored_forecast(store: Path,
     result = runner.invoke(app, ["forecast", "--db", str(store), str(mal_id)])
     assert result.exit_code == 0, result.output
     assert "within 3 years" in result.output and "Comparable shows" in result.output
+    assert "Data: the catalogue as of" in result.output
     result = runner.invoke(app, ["forecast", "--db", str(store), "--json", str(skipped[0])])
     f = json.loads(result.output)
     assert not f["eligible"] and f["reason"] == skipped[1]

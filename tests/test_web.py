@@ -322,3 +322,16 @@ def test_unexpected_errors_are_500_with_headers(store: tuple[Path, SyntheticCata
     assert "secret detail" not in page.text + api.text
     assert page.headers["content-security-policy"] == CSP
     assert api.json() == {"error": "internal error", "status": 500}
+
+
+def test_every_page_says_how_old_the_data_is(store: tuple[Path, SyntheticCatalogue],
+                                             show: sqlite3.Row) -> None:
+    """The age of the data, from the same function as the report's, on every page."""
+    app = create_app(store[0], today=lambda: "2026-11-30")
+    year, season = _season(show["ended"])
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for url in ("/", f"/anime/{show['mal_id']}", f"/anime/{show['mal_id']}/timeline",
+                    f"/season/{year}/{season}", "/model-card", "/search?q=zzqqxx",
+                    "/anime/999999999"):
+            r = c.get(url)
+            assert "Data: the catalogue as of 24 March 2025, 20 months ago." in r.text, url

@@ -439,7 +439,8 @@ def forecast(
             mal_id = _resolve(conn, query, json_errors=json_)
             made = _run(lambda: stored_as_of(conn))
             if made is not None and as_of in (None, made[0]) and model == made[1]:
-                result: Any = _run(lambda: stored_forecast(conn, mal_id))
+                result: Any = _run(lambda: stored_forecast(conn, mal_id,
+                                                           today=_today().isoformat()))
             else:
                 from .forecast.explain import forecast_show
 

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from ..errors import NotFoundError
 from .labels import HORIZON_LABELS, percent
-from .outlook import comparable_line, factor_line
+from .outlook import comparable_line, data_age, factor_line, plain_factors
 
 __all__ = ["StoredForecast", "stored_forecast", "stored_as_of", "show_forecast_text",
            "NOT_A_SERIES"]
@@ -44,6 +44,7 @@ class StoredForecast:
     probabilities: dict[str, float] = field(default_factory=dict)
     factors: list[dict[str, Any]] = field(default_factory=list)
     comparables: list[dict[str, Any]] = field(default_factory=list)
+    data_age: str = ""  # "catalogue as of 24 March 2025, 20 months ago"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -55,16 +56,18 @@ def stored_as_of(conn: sqlite3.Connection) -> tuple[str, str] | None:
     return (str(row[0]), str(row[1])) if row else None
 
 
-def stored_forecast(conn: sqlite3.Connection, mal_id: int) -> StoredForecast:
+def stored_forecast(conn: sqlite3.Connection, mal_id: int, *, today: str) -> StoredForecast:
     """The build's forecast for the series ``mal_id`` belongs to (its latest season), or
-    why that series has none. Raises :class:`NotFoundError` for an unknown id."""
+    why that series has none; ``today`` dates the data's age. Raises
+    :class:`NotFoundError` for an unknown id."""
     title_row = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
     if title_row is None:
         raise NotFoundError(f"no anime with MAL id {mal_id}")
+    catalogue = conn.execute(
+        "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0] or ""
+    age = data_age(catalogue, today) if catalogue else ""
     made = stored_as_of(conn)
-    as_of, model = made if made else (
-        conn.execute("SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0]
-        or "", "")
+    as_of, model = made if made else (catalogue, "")
     series = conn.execute("SELECT latest_id, reason FROM forecast_series WHERE mal_id = ?",
                           (mal_id,)).fetchone()
     latest = int(series[0]) if series else mal_id
@@ -73,12 +76,15 @@ def stored_forecast(conn: sqlite3.Connection, mal_id: int) -> StoredForecast:
         " WHERE f.mal_id = ?", (latest,)).fetchone() if series else None
     if fc is None:
         reason = (series[1] if series else "") or NOT_A_SERIES
-        return StoredForecast(mal_id, title_row[0], as_of, model, False, reason)
+        return StoredForecast(mal_id, title_row[0], as_of, model, False, reason,
+                              data_age=age)
+    factors = json.loads(fc["factors"])
+    plain_factors(factors, json.loads(fc["features"] or "{}"))
     return StoredForecast(
         latest, fc["latest_title"], fc["as_of"], fc["model"], True, "",
         ended=fc["ended"], years_since_end=float(fc["elapsed"]),
         probabilities={k: float(fc[k]) for k in HORIZON_LABELS},
-        factors=json.loads(fc["factors"]), comparables=json.loads(fc["comparables"]))
+        factors=factors, comparables=json.loads(fc["comparables"]), data_age=age)
 
 
 def show_forecast_text(f: Any, console: Console) -> None:
@@ -87,6 +93,8 @@ def show_forecast_text(f: Any, console: Console) -> None:
     d = f.to_dict()
     console.print(f"[bold]{escape(d['title'])}[/bold] [dim]MAL {d['mal_id']},"
                   f" as of {d['as_of']}[/dim]")
+    if d.get("data_age"):
+        console.print(f"[dim]Data: the {escape(d['data_age'])}.[/dim]")
     if not d["eligible"]:
         console.print(f"No forecast: {escape(d['reason'])}")
         return

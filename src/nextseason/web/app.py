@@ -88,6 +88,15 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     templates = Jinja2Templates(env=env)
 
+    def page_data_age() -> str:
+        """The age of the data, for every page's footer (never fails a page)."""
+        try:
+            return store.data_age()
+        except Exception:  # a busy or broken store: the page says what went wrong
+            return ""
+
+    env.globals["data_age"] = page_data_age
+
     app = FastAPI(
         title="nextseason",
         summary="Will there be another anime season? Forecasts, evidence and outlooks.",
