@@ -28,6 +28,7 @@ from .labels import (
     season_name,
     source_label,
 )
+from .links import external_links
 from .source_left import source_left
 
 __all__ = ["OutlookReport", "Headline", "Fact", "Source", "build_outlook", "SALES_TIERS",
@@ -91,6 +92,7 @@ class OutlookReport:
     today: str = ""  # the date the answer was made (facts' ages are relative to it)
     data_age: str = ""  # "catalogue as of 24 March 2025, 20 months ago"
     source_left: dict[str, Any] | None = None
+    links: list[dict[str, str]] = field(default_factory=list)  # MyAnimeList, AniList, ...
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -450,4 +452,5 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         comparables=json.loads(fc["comparables"]) if fc is not None else [],
         disagreements=disagreements, limits=limits, sources=cite.sources, curve=curve,
         elapsed=elapsed, timeline=timeline, today=today, data_age=age,
-        source_left=left.to_dict() if left.work is not None else None)
+        source_left=left.to_dict() if left.work is not None else None,
+        links=external_links(conn, mal_id, anime["type"]))

@@ -10,7 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..textsafe import markdown_url
-from .charts import curve_svg, timeline_svg
 from .labels import HORIZON_LABELS, percent
 from .outlook import (
     OutlookReport,
@@ -79,6 +78,10 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
     section("What the data cannot know")
     for lim in r.limits:
         console.print(f"  {escape(lim)}")
+    if r.links:
+        section("Elsewhere")
+        for link in r.links:
+            console.print(f"  {escape(link['site'])}: {escape(link['url'])}")
     section("Sources")
     for s in r.sources:
         console.print(f"  [{s.n}] {escape(source_line(s))}"
@@ -112,11 +115,16 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
         stem = path.with_suffix("")
         curve_file = stem.with_name(stem.name + "-curve.svg")
         timeline_file = stem.with_name(stem.name + "-timeline.svg")
-        curve_file.write_text(curve_svg(r.curve, r.elapsed, "Chance of a new TV/ONA season"),
-                              encoding="utf-8")
-        timeline_file.write_text(timeline_svg(r.timeline, "Franchise timeline"),
-                                 encoding="utf-8")
-        lines += [f"![Chance of a new season by years since the finale]({curve_file.name})", ""]
+        from .render_html import chart_svg
+
+        curve = chart_svg(r, "chart", width=640, standalone=True)
+        timeline = chart_svg(r, "timeline", width=640, standalone=True)
+        if curve:
+            curve_file.write_text(curve, encoding="utf-8")
+            lines += [f"![Chance of a new season by years after the forecast date]"
+                      f"({curve_file.name})", ""]
+        if timeline:
+            timeline_file.write_text(timeline, encoding="utf-8")
     lines += ["## What we know", ""]
     lines += [f"- {_md_escape(f.label)}: {_md_escape(f.value)} [{f.source}]" for f in r.facts]
     lines += ["", "## Source material", ""]
@@ -141,8 +149,11 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
             lines.append(f"  - {_md_escape(str(s['value']))}{quote} [{s['source']}]")
     lines += ["", "## What the data cannot know", ""]
     lines += [f"- {_md_escape(x)}" for x in r.limits]
-    if path is not None:
+    if path is not None and timeline:
         lines += ["", "## Franchise timeline", "", f"![Franchise timeline]({timeline_file.name})"]
+    if r.links:
+        lines += ["", "## Elsewhere", ""]
+        lines += [f"- [{_md_escape(link['site'])}](<{link['url']}>)" for link in r.links]
     lines += ["", "## Sources", ""]
     lines += [f"{s.n}. {_md_escape(source_line(s))}"
               f"{' <' + link + '>' if (link := markdown_url(s.url)) else ''}"
