@@ -12,6 +12,7 @@ from nextseason.report.labels import (
     season_name,
     season_of,
     source_label,
+    value_label,
 )
 
 
@@ -52,3 +53,10 @@ def test_one_article_does_not_agree_with_itself() -> None:
     assert reconcile_status("agrees", 1) == "only one source"
     assert reconcile_status("agrees", 2) == "agrees"
     assert reconcile_status("conflicts", 3) == "conflicts"
+
+
+def test_values_in_words() -> None:
+    assert value_label("not_announced") == "not announced"
+    assert value_label("not_yet_aired") == "not yet aired"
+    assert value_label("Kadokawa Shoten") == "Kadokawa Shoten"
+    assert value_label(13) == "13"

@@ -10,6 +10,7 @@ store.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from ..link.status import nice_date
@@ -17,7 +18,7 @@ from ..link.status import nice_date
 __all__ = ["HORIZON_LABELS", "FIELD_LABELS", "SNAPSHOT_LABELS", "CATALOGUE_STATUS",
            "RECONCILE_STATUS", "SEASON_MONTHS", "field_label", "source_label",
            "catalogue_status", "reconcile_status", "season_of", "season_name", "plural",
-           "percent", "percentile", "nice_date"]
+           "percent", "percentile", "nice_date", "value_label"]
 
 #: the forecast's horizons, as a column or a row is headed
 HORIZON_LABELS = {"p_1y": "within 1 year", "p_2y": "within 2 years",
@@ -94,6 +95,17 @@ def source_label(name: str, as_of: str | None = None) -> str:
     if not as_of:
         return label
     return f"{label}, {nice_date(as_of[:7])}"
+
+
+_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
+def value_label(value: object) -> str:
+    """A claim's value in words: ``not_announced`` → ``not announced``; numbers and other
+    text as they are."""
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return CATALOGUE_STATUS.get(value, value.replace("_", " "))
+    return str(value)
 
 
 def catalogue_status(status: str | None) -> str:

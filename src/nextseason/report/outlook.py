@@ -27,6 +27,7 @@ from .labels import (
     reconcile_status,
     season_name,
     source_label,
+    value_label,
 )
 from .links import external_links
 from .source_left import source_left
@@ -409,8 +410,9 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                 refs = sorted({cite_article(ev.source_id) for ev in said})
                 label = field_label(g.field, g.qualifier)
                 also = " ".join(f"[{r}]" for r in refs[1:])
-                facts.append(Fact(f"Articles: {label}", f"{g.best_value} — confirmed by "
-                                  f"{len(refs)} articles (also {also})", refs[0]))
+                facts.append(Fact(f"Articles: {label}",
+                                  f"{value_label(g.best_value)} — confirmed by"
+                                  f" {len(refs)} articles (also {also})", refs[0]))
             if g.status not in ("conflicts", "different things", "changed over time"):
                 continue
             sides = []

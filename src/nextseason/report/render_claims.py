@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -13,6 +12,7 @@ from rich.table import Table
 from ..claims.model import Claim
 from ..claims.reconcile import Reconciliation
 from .labels import field_label, nice_date, plural, reconcile_status, source_label
+from .terminal import item, table_box
 
 __all__ = ["claims_text", "reconciliation_text"]
 
@@ -38,7 +38,7 @@ def claims_text(claims: Sequence[Claim], console: Console, *, header: str) -> No
     if not claims:
         console.print("No claims found.")
         return
-    t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    t = Table(box=table_box(console), pad_edge=False)
     for col in ("field", "value", "qualifier", "quote", "conf."):
         t.add_column(col, overflow="fold", ratio=3 if col == "quote" else None)
     for c in claims:
@@ -65,4 +65,5 @@ def reconciliation_text(rec: Reconciliation, console: Console) -> None:
                      else e.cite or f"article {e.source_id[:8]}")
             when = f", {nice_date(e.as_of)}" if e.as_of else ", date unknown"
             quote = f' "{escape(_short(e.quote))}"' if e.quote else ""
-            console.print(f"    {escape(_v(e.value))} [dim]({where}{when})[/dim]{quote}")
+            item(console, f"{escape(_v(e.value))} [dim]({escape(where)}{when})[/dim]{quote}",
+                 indent=4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -19,6 +18,7 @@ from .outlook import (
     source_line,
     work_line,
 )
+from .terminal import item, table_box
 
 __all__ = ["outlook_text", "outlook_markdown"]
 
@@ -34,9 +34,9 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
     console.print(f"\n[bold]Will there be another season?[/bold] {escape(h.status.upper())}"
                   f" — {escape(h.status_detail)}")
     for note in headline_notes(r):
-        console.print(f"  [dim]{escape(note)}[/dim]")
+        item(console, f"[dim]{escape(note)}[/dim]")
     if h.probabilities:
-        t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        t = Table(box=table_box(console), pad_edge=False)
         for _k, label in _H:
             t.add_column(label, justify="right")
         t.add_row(*(_pct(h.probabilities[k]) for k, _ in _H))
@@ -49,43 +49,44 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
 
     section("What we know")
     for f in r.facts:
-        console.print(f"  {escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
+        item(console, f"{escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
     section("Source material")
     if not r.source_material:
-        console.print("  no source work linked in the catalogue")
+        item(console, "no source work linked in the catalogue")
     for w in r.source_material:
-        console.print(f"  {escape(work_line(w))} [dim][{w['source']}][/dim]")
+        item(console, f"{escape(work_line(w))} [dim][{w['source']}][/dim]")
     section("Popularity and sales")
     for f in r.popularity:
-        console.print(f"  {escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
+        item(console, f"{escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
     if r.factors:
         section("What moves the chance (against a typical series)")
         for fac in r.factors:
-            console.print(f"  {escape(factor_line(fac))}")
+            item(console, f"{escape(factor_line(fac))}")
     if r.comparables:
         section("Comparable shows")
         for c in r.comparables:
-            console.print(f"  {escape(comparable_line(c))}")
+            item(console, f"{escape(comparable_line(c))}")
     section("Where sources disagree")
     if not r.disagreements:
-        console.print("  no disagreements among the stored sources")
+        item(console, "no disagreements among the stored sources")
     for d in r.disagreements:
-        console.print(f"  [bold]{escape(d['label'])}[/bold]: {escape(d['status_label'])}, best"
-                      f" {escape(str(d['best']))} — {escape(d['reason'])}")
+        item(console, f"[bold]{escape(d['label'])}[/bold]: {escape(d['status_label'])}, best"
+                 f" {escape(str(d['best']))} — {escape(d['reason'])}")
         for s in d["sides"]:
             quote = f' "{escape(s["quote"][:120])}"' if s["quote"] else ""
-            console.print(f"    {escape(str(s['value']))}{quote} [dim][{s['source']}][/dim]")
+            item(console, f"{escape(str(s['value']))}{quote} [dim][{s['source']}][/dim]",
+                 indent=4)
     section("What the data cannot know")
     for lim in r.limits:
-        console.print(f"  {escape(lim)}")
+        item(console, f"{escape(lim)}")
     if r.links:
         section("Elsewhere")
         for link in r.links:
-            console.print(f"  {escape(link['site'])}: {escape(link['url'])}")
+            item(console, f"{escape(link['site'])}: {escape(link['url'])}")
     section("Sources")
     for s in r.sources:
-        console.print(f"  [{s.n}] {escape(source_line(s))}"
-                      f"{' ' + escape(s.url) if s.url else ''}")
+        item(console, f"[{s.n}] {escape(source_line(s))}"
+                 f"{' ' + escape(s.url) if s.url else ''}")
 
 
 def _md_escape(s: str) -> str:

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from .franchise import FranchiseReport, Observation
 from .labels import CATALOGUE_STATUS, plural, source_label
+from .terminal import is_plain, table_box
 
 __all__ = ["franchise_text", "search_text", "fmt_date", "fmt_value"]
 
@@ -54,7 +55,7 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
             f"Franchise: {escape(report.franchise_name)} ({report.franchise_size} entries)",
             style="dim",
         )
-    table = Table(title="Timeline", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title="Timeline", title_justify="left", box=table_box(console), pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("Type")
     table.add_column("Aired", no_wrap=True)
@@ -90,7 +91,7 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
         console.print(f"    {volumes}, {years}, {w.status or 'status unknown'}"
                       f" [dim]— as of {w.as_of} ({escape(source_label(w.source))})[/dim]")
     obs = Table(title=f"\nFigures for MAL {report.mal_id}", title_justify="left",
-                box=box.SIMPLE_HEAD, pad_edge=False)
+                box=table_box(console), pad_edge=False)
     obs.add_column("Metric")
     obs.add_column("Latest", justify="right")
     obs.add_column("As of", no_wrap=True)
@@ -118,7 +119,8 @@ def search_text(hits: Sequence[Any], console: Console, query: str) -> None:
     if not hits:
         console.print(f"No title matches {escape(repr(query))}.")
         return
-    table = Table(title=f"Search: {escape(query)}", title_justify="left")
+    table = Table(title=f"Search: {escape(query)}", title_justify="left",
+                  box=box.HEAVY_HEAD if not is_plain(console) else None)
     table.add_column("MAL", justify="right")
     table.add_column("Title", overflow="fold")
     table.add_column("Type")

@@ -16,7 +16,6 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -24,6 +23,7 @@ from rich.table import Table
 from ..errors import NotFoundError
 from .labels import HORIZON_LABELS, percent
 from .outlook import comparable_line, data_age, factor_line, plain_factors
+from .terminal import item, table_box
 
 __all__ = ["StoredForecast", "stored_forecast", "stored_as_of", "show_forecast_text",
            "NOT_A_SERIES"]
@@ -100,8 +100,8 @@ def show_forecast_text(f: Any, console: Console) -> None:
         return
     console.print(f"Latest season ended {d['ended']} ({d['years_since_end']:.1f} years"
                   f" before). Model: {d['model']}.")
-    t = Table(title="Chance of a new TV/ONA season", title_justify="left",
-              box=box.SIMPLE_HEAD)
+    console.print("[bold]Chance of a new TV/ONA season[/bold]")
+    t = Table(box=table_box(console), pad_edge=False)
     t.add_column("")
     t.add_column("chance", justify="right")
     for k, label in HORIZON_LABELS.items():
@@ -111,8 +111,8 @@ def show_forecast_text(f: Any, console: Console) -> None:
         console.print("[bold]What moved it[/bold] (change in the 3-year chance against a"
                       " typical series)")
         for fac in d["factors"]:
-            console.print(f"  {escape(factor_line(fac))}")
+            item(console, escape(factor_line(fac)))
     if d["comparables"]:
         console.print("[bold]Comparable shows[/bold]")
         for c in d["comparables"]:
-            console.print(f"  {escape(comparable_line(c))} [dim](MAL {c['mal_id']})[/dim]")
+            item(console, f"{escape(comparable_line(c))} [dim](MAL {c['mal_id']})[/dim]")
