@@ -387,10 +387,10 @@ def test_season_lists_confirmed_sequels_marked(store: tuple[Path, SyntheticCatal
         data = c.get(f"/api/season/{year}/{season}").json()
         home = c.get("/").text.replace("&#39;", "'")
     assert show["title"] in text and "new season confirmed" in text
-    assert "TV 'Next Part' (2025-07)" in text
+    assert "Next Part (TV), July 2025" in text
     marked = [s for s in data["shows"] if s["announced"]]
     assert [s["mal_id"] for s in marked] == [show["mal_id"]] and marked[0]["p_1y"] is None
-    assert "New season confirmed" in home and "Next: TV 'Next Part' (2025-07)" in home
+    assert "New season confirmed" in home and "Next: Next Part (TV), July 2025" in home
 
 
 def test_outlook_links_out(client: TestClient, show: sqlite3.Row) -> None:
@@ -430,3 +430,12 @@ def test_model_card_found_from_any_folder(store: tuple[Path, SyntheticCatalogue]
     summary = re.search(r'<section class="summary".*?</section>', r.text, re.S)
     assert summary and summary.group(0).count("<li>") == 3
     assert "What it tells you" in summary.group(0) and "How well" in summary.group(0)
+
+
+def test_announced_in_words() -> None:
+    from nextseason.web.season import announced_words
+
+    assert announced_words("announced: TV 'X 2nd Season' (2025-07)") == (
+        "X 2nd Season (TV), July 2025")
+    assert announced_words("announced: None 'Y (Zoku-hen)' (date unknown)") == (
+        "Y (Zoku-hen), date unknown")

@@ -43,7 +43,7 @@ from .api_page import api_examples
 from .markdown import SAFE_ASSET, render_markdown
 from .model_card import card_summary, find_model_card
 from .schemas import ErrorOut, SearchOut, SeasonOut, TimelineOut
-from .season import SEASONS, home_view, latest_season, season_view
+from .season import SEASONS, home_view, season_view
 from .security import HEADERS, SecurityHeaders
 from .store import WebStore
 
@@ -151,8 +151,7 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
-        return page(request, "home.html", latest=latest_season(store.conn()),
-                    home=home_view(store.conn()))
+        return page(request, "home.html", home=home_view(store.conn()))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "") -> Response:
