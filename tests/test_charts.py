@@ -80,3 +80,14 @@ def test_png_twins() -> None:
     assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n"
     png = timeline_png(ENTRIES, "Timeline")
     assert png is not None and png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_an_airing_entry_runs_to_the_charts_end() -> None:
+    entries = [{"mal_id": 1, "title": "Long runner", "type": "TV", "start": "2000-01-01",
+                "end": None, "status": "airing", "season_number": 1},
+               {"mal_id": 2, "title": "Film", "type": "Movie", "start": "2010-01-01",
+                "end": "2010-01-01"}]
+    svg = timeline_svg(entries, "t")
+    widths = [float(w) for w in re.findall(r'<rect x="[\d.]+%" y="\d+" width="([\d.]+)%"',
+                                           svg)]
+    assert widths[0] > 90  # from 2000 to the chart's end, not a dot

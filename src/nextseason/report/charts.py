@@ -191,7 +191,7 @@ def timeline_svg(entries: list[dict[str, Any]], title: str, *, width: int | None
     dated = [e for e in entries if e.get("start")]
     if not dated:
         return ""
-    row, top, bottom = 38, 76, 34
+    row, top, bottom = 38, 84, 34
     height = top + row * len(dated) + bottom
     y0 = min(entry_year(e["start"]) for e in dated)
     y1 = max(entry_year(e.get("end") or e["start"]) for e in dated) + 0.25
@@ -220,10 +220,14 @@ def timeline_svg(entries: list[dict[str, Any]], title: str, *, width: int | None
         parts.append(f'<line x1="{_pc(X(t))}" x2="{_pc(X(t))}" y1="{top - 14}"'
                      f' y2="{height - bottom + 4}" stroke="{_GRID}"/>')
         parts.append(_text(_pc(X(t)), height - bottom + 20, str(t), fill=_MUTED))
+        if len(dated) > 8:  # a long chart has its years at the top too
+            parts.append(_text(_pc(X(t)), top - 18, str(t), fill=_MUTED))
     for i, e in enumerate(dated):
         y = top + row * i
         a = entry_year(e["start"])
-        b = entry_year(e["end"]) if e.get("end") else a + 0.08
+        # an entry still airing runs to the chart's end; one with no end date is a point
+        b = (entry_year(e["end"]) if e.get("end")
+             else y1 if e.get("status") == "airing" else a + 0.08)
         color = TYPE_COLORS.get(e.get("type") or "", "#777")
         when = f"{e['start']} to {e.get('end') or '?'}"
         parts.append(f"<g><title>{escape((e.get('title') or '') + ', ' + when)}</title>"
