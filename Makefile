@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 DATA   ?= ../shared/data/raw
 SEEDS  ?= ../shared/seeds
 STAMP  := $(VENV)/.installed
+AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: help setup run test lint cog bench clean browser
+.PHONY: help setup run test lint cog bench clean browser axe
 
 help:
 	@echo "make run    set up, build the database from $(DATA), ingest the articles in"
@@ -38,7 +39,16 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
 	    >/dev/null) || echo "chromium could not be installed: the browser test will skip (or fail on CI)"; }
 
-test: $(STAMP) browser
+# axe-core for the browser test's accessibility checks, pinned in tests/browser/package.json
+# (installed once here; the test injects the file, nothing is fetched at test time)
+$(AXE): tests/browser/package.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed for axe-core (apt-get install -y npm)"; exit 1; }
+	npm install --prefix tests/browser --no-audit --no-fund --silent
+	@touch $(AXE)
+
+axe: $(AXE)
+
+test: $(STAMP) browser $(AXE)
 	$(BIN)/python -m pytest
 	$(BIN)/cog --check README.md
 	$(BIN)/ruff check src tests benchmarks
@@ -62,6 +72,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_extract.py --seeds $(SEEDS)
 	$(BIN)/python benchmarks/bench_hostile.py
 	$(BIN)/python benchmarks/bench_outlook.py --db .dev/bench.db
+	$(BIN)/python benchmarks/bench_forecast_query.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_api.py --db .dev/bench.db
 
 clean:

@@ -89,7 +89,7 @@ def test_ingest_is_idempotent_and_claims_show_conflicts(store: Path,
     assert all(e["url"] == "https://example.org/a" for g in rec["groups"]
                for e in g["evidence"] if e["source"] == "article")
     text = runner.invoke(app, ["claims", str(mal_id), "--db", str(store)])
-    assert "CONFLICTS premiere_date" in text.output
+    assert "CONFLICTS Premiere (season 1)" in text.output
 
 
 def test_hostile_html_is_text(store: Path, tmp_path: Path) -> None:

@@ -112,3 +112,39 @@ def test_bad_dates(store: Path) -> None:
     assert result.exit_code == 2 and "must be after" in result.output
     result = runner.invoke(app, ["forecast", "--format", "xml", "--db", str(store)])
     assert result.exit_code == 2
+
+
+def test_one_show_reads_the_stored_forecast(store: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without --as-of the answer is the build's stored forecast: no model is trained, and
+    the numbers are those the outlook shows."""
+    import sqlite3
+
+    import nextseason.forecast.predict as predict
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("forecast QUERY trained a model")
+
+    monkeypatch.setattr(predict, "fit_at", no_training)
+    conn = sqlite3.connect(store)
+    mal_id, as_of, p_3y, n_factors = conn.execute(
+        "SELECT mal_id, as_of, p_3y, json_array_length(factors) FROM forecast"
+        " ORDER BY mal_id LIMIT 1").fetchone()
+    skipped = conn.execute("SELECT mal_id, reason FROM forecast_series WHERE reason != ''"
+                           " ORDER BY mal_id LIMIT 1").fetchone()
+    conn.close()
+    for extra in ([], ["--as-of", as_of]):
+        result = runner.invoke(app, ["forecast", "--db", str(store), "--json", *extra,
+                                     str(mal_id)])
+        assert result.exit_code == 0, result.output
+        f = json.loads(result.output)
+        assert f["eligible"] and f["mal_id"] == mal_id and f["as_of"] == as_of
+        assert f["probabilities"]["p_3y"] == pytest.approx(p_3y)
+        assert len(f["factors"]) == n_factors and len(f["comparables"]) == 5
+    result = runner.invoke(app, ["forecast", "--db", str(store), str(mal_id)])
+    assert result.exit_code == 0, result.output
+    assert "within 3 years" in result.output and "Comparable shows" in result.output
+    assert "Data: the catalogue as of" in result.output
+    result = runner.invoke(app, ["forecast", "--db", str(store), "--json", str(skipped[0])])
+    f = json.loads(result.output)
+    assert not f["eligible"] and f["reason"] == skipped[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -322,3 +323,119 @@ def test_unexpected_errors_are_500_with_headers(store: tuple[Path, SyntheticCata
     assert "secret detail" not in page.text + api.text
     assert page.headers["content-security-policy"] == CSP
     assert api.json() == {"error": "internal error", "status": 500}
+
+
+def test_every_page_says_how_old_the_data_is(store: tuple[Path, SyntheticCatalogue],
+                                             show: sqlite3.Row) -> None:
+    """The age of the data, from the same function as the report's, on every page."""
+    app = create_app(store[0], today=lambda: "2026-11-30")
+    year, season = _season(show["ended"])
+    with TestClient(app, raise_server_exceptions=False) as c:
+        for url in ("/", f"/anime/{show['mal_id']}", f"/anime/{show['mal_id']}/timeline",
+                    f"/season/{year}/{season}", "/model-card", "/search?q=zzqqxx",
+                    "/anime/999999999"):
+            r = c.get(url)
+            assert "Data: the catalogue as of 24 March 2025, 20 months ago." in r.text, url
+
+
+def test_charts_served_alone_for_embedding(client: TestClient, show: sqlite3.Row) -> None:
+    page = client.get(f"/anime/{show['mal_id']}").text
+    assert f"/anime/{show['mal_id']}/chart.svg" in page and "Embed this chart" in page
+    svg = client.get(f"/anime/{show['mal_id']}/chart.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
+    assert svg.text.startswith("<svg") and 'width="640"' in svg.text and "<desc" in svg.text
+    png = client.get(f"/anime/{show['mal_id']}/timeline.png")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert client.get(f"/anime/{show['mal_id']}/other.svg").status_code in (404, 422)
+
+
+def test_home_has_places_to_go(client: TestClient, store: tuple[Path, SyntheticCatalogue],
+                               show: sqlite3.Row) -> None:
+    conn = sqlite3.connect(store[0])
+    confirmed = conn.execute(
+        "SELECT a.title FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
+        " WHERE s.reason LIKE 'announced: %' LIMIT 1").fetchone()
+    latest = conn.execute("SELECT a.title FROM forecast f JOIN anime a USING (mal_id)"
+                          " WHERE length(f.ended) = 10 ORDER BY f.ended DESC, a.title"
+                          " LIMIT 1").fetchone()
+    conn.close()
+    text = client.get("/").text.replace("&#39;", "'")
+    assert "Recently ended" in text and latest[0] in text
+    assert "Browse by the season" in text and "/season/" in text
+    if confirmed:
+        assert "New season confirmed" in text and confirmed[0] in text
+
+
+def test_season_lists_confirmed_sequels_marked(store: tuple[Path, SyntheticCatalogue],
+                                               show: sqlite3.Row, tmp_path: Path) -> None:
+    """A series whose next season is listed stays in its season's list, marked, with no
+    chances (they would be a forecast of a fact)."""
+    db = tmp_path / "announced.db"
+    shutil.copy(store[0], db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE forecast_series SET reason = ? WHERE latest_id = ?",
+                     ("announced: TV 'Next Part' (2025-07)", show["mal_id"]))
+        conn.execute("DELETE FROM forecast WHERE mal_id = ?", (show["mal_id"],))
+        conn.execute("UPDATE anime SET end_date = ? WHERE mal_id = ?",
+                     (show["ended"], show["mal_id"]))
+    conn.close()
+    year, season = _season(show["ended"])
+    with TestClient(create_app(db)) as c:
+        text = c.get(f"/season/{year}/{season}").text.replace("&#39;", "'")
+        data = c.get(f"/api/season/{year}/{season}").json()
+        home = c.get("/").text.replace("&#39;", "'")
+    assert show["title"] in text and "new season confirmed" in text
+    assert "Next Part (TV), July 2025" in text
+    marked = [s for s in data["shows"] if s["announced"]]
+    assert [s["mal_id"] for s in marked] == [show["mal_id"]] and marked[0]["p_1y"] is None
+    assert "New season confirmed" in home and "Next: Next Part (TV), July 2025" in home
+
+
+def test_outlook_links_out(client: TestClient, show: sqlite3.Row) -> None:
+    text = client.get(f"/anime/{show['mal_id']}").text
+    assert f'href="https://myanimelist.net/anime/{show["mal_id"]}"' in text
+    data = client.get(f"/api/outlook/{show['mal_id']}").json()
+    assert data["links"][0]["site"] == "MyAnimeList"
+
+
+def test_api_page_lists_every_route(client: TestClient) -> None:
+    r = client.get("/api")
+    assert r.status_code == 200 and "<script" not in r.text
+    for path in ("/api/search", "/api/outlook/{mal_id}", "/api/timeline/{mal_id}",
+                 "/api/season/{year}/{season}", "/anime/{mal_id}/chart.svg"):
+        assert path in r.text
+    examples = re.findall(r'<a href="(/api/[^"]+)"', r.text)
+    assert examples
+    for url in examples:
+        assert client.get(url.replace("&amp;", "&")).status_code == 200, url
+
+
+def test_model_card_found_from_any_folder(store: tuple[Path, SyntheticCatalogue],
+                                          tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Started outside the checkout, the app still finds the checkout's card (by the
+    package's location) and puts three plain lines on top."""
+    from nextseason.web.model_card import find_model_card
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEXTSEASON_MODEL_CARD", raising=False)
+    card = find_model_card()
+    if not card.is_file():
+        pytest.skip("no reports/model-card.md in this checkout")
+    with TestClient(create_app(store[0])) as c:
+        r = c.get("/model-card")
+    assert r.status_code == 200 and "No model card yet" not in r.text
+    summary = re.search(r'<section class="summary".*?</section>', r.text, re.S)
+    assert summary and summary.group(0).count("<li>") == 3
+    assert "What it tells you" in summary.group(0) and "How well" in summary.group(0)
+
+
+def test_announced_in_words() -> None:
+    from nextseason.web.season import announced_words
+
+    assert announced_words("announced: TV 'X 2nd Season' (2025-07)") == (
+        "X 2nd Season (TV), July 2025")
+    assert announced_words("announced: None 'Y (Zoku-hen)' (date unknown)") == (
+        "Y (Zoku-hen), date unknown")

@@ -94,6 +94,12 @@ app = _App(
 data_app = typer.Typer(help="Get the public raw data files.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 
+class _PlainConsole(_SafeConsole):
+    """``--plain``: no colour, no styles, no box drawing (renderers ask ``plain``)."""
+
+    plain = True
+
+
 out = _SafeConsole(highlight=False)
 err = _SafeConsole(stderr=True, highlight=False)
 T = TypeVar("T")
@@ -104,6 +110,16 @@ DbOption = Annotated[
                  help=f"Database file. Default: ${ENV_DB}, else the user data dir."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+PlainOption = Annotated[bool, typer.Option(
+    "--plain", help="No colour and no box drawing (for pipes and screen readers).")]
+
+
+def _console(plain: bool) -> _SafeConsole:
+    """Where a command prints: the terminal, or plain text with ``--plain``."""
+    if not plain:
+        return out
+    return _PlainConsole(highlight=False, no_color=True, emoji=False,
+                         width=out.width if out.is_terminal else 80)
 
 
 def _fail(exc: NextseasonError) -> NoReturn:
@@ -298,6 +314,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100, metavar="N",
                                        help="How many results.")] = 10,
     json_: JsonOption = False,
+    plain: PlainOption = False,
     db: DbOption = None,
 ) -> None:
     """Find a show by any of its titles: exact, then prefix, then fuzzy matches."""
@@ -309,7 +326,7 @@ def search(
     if json_:
         out.print_json(json.dumps([asdict(h) for h in hits], ensure_ascii=False))
     else:
-        search_text(hits, out, query)
+        search_text(hits, _console(plain), query)
 
 
 @app.command()
@@ -317,6 +334,7 @@ def show(
     query: Annotated[str, typer.Argument(metavar="QUERY",
                                          help="A title in any spelling, or a MAL id.")],
     json_: JsonOption = False,
+    plain: PlainOption = False,
     db: DbOption = None,
 ) -> None:
     """The franchise of a show as a timeline, its source work, and its latest figures."""
@@ -328,7 +346,7 @@ def show(
     if json_:
         out.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
-        franchise_text(report, out)
+        franchise_text(report, _console(plain))
 
 
 @data_app.command("download")
@@ -417,35 +435,46 @@ def forecast(
     model: Annotated[str, typer.Option("--model", metavar="NAME",
                                        help="Model to use (see `backtest`).")] = DEFAULT_MODEL,
     json_: JsonOption = False,
+    plain: PlainOption = False,
     db: DbOption = None,
 ) -> None:
     """Chance of a new TV/ONA season within 1, 2, 3, 5 years and ever.
 
-    With QUERY: one show, with the factors that moved its chance and five comparable shows.
+    With QUERY: one show, with the factors that moved its chance and five comparable shows,
+    read from the forecasts the build stored (instant); a model is trained only when
+    --as-of or --model asks for another forecast than the build's.
     Without: every eligible series as CSV or JSON Lines, and every other series with the
     reason it gets no forecast (announced, still airing, ...).
     """
-    from .forecast.explain import forecast_show
-    from .forecast.predict import forecast_all
-    from .report.render_forecast import show_forecast_text, write_batch
+    from .report.show_forecast import show_forecast_text, stored_as_of, stored_forecast
 
     if fmt not in ("csv", "jsonl"):
         _fail(ConfigError(f"--format must be csv or jsonl, not {fmt!r}"))
     as_of = _run(lambda: _opt_date(as_of, "--as-of"))
     until = _run(lambda: _opt_date(until, "--until"))
     _run(lambda: _writable(output))
-    with _readonly(db) as conn, err.status("training on what was known at that date…"):
-        if query is not None:
-            mal_id = _resolve(conn, query, json_errors=json_)
-            result = _run(lambda: forecast_show(conn, mal_id, as_of, model=model))
-        else:
-            run = _run(lambda: forecast_all(conn, as_of, until=until, model=model))
     if query is not None:
+        with _readonly(db) as conn:
+            mal_id = _resolve(conn, query, json_errors=json_)
+            made = _run(lambda: stored_as_of(conn))
+            if made is not None and as_of in (None, made[0]) and model == made[1]:
+                result: Any = _run(lambda: stored_forecast(conn, mal_id,
+                                                           today=_today().isoformat()))
+            else:
+                from .forecast.explain import forecast_show
+
+                with err.status("training on what was known at that date…"):
+                    result = _run(lambda: forecast_show(conn, mal_id, as_of, model=model))
         if json_:
             out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
         else:
-            show_forecast_text(result, out)
+            show_forecast_text(result, _console(plain))
         return
+    from .forecast.predict import forecast_all
+    from .report.render_forecast import write_batch
+
+    with _readonly(db) as conn, err.status("training on what was known at that date…"):
+        run = _run(lambda: forecast_all(conn, as_of, until=until, model=model))
     if output is None:
         write_batch(run, sys.stdout, fmt)
     else:
@@ -583,6 +612,7 @@ def ingest(
 def claims(
     query: Annotated[str, typer.Argument(metavar="QUERY", help="A title or a MAL id.")],
     json_: JsonOption = False,
+    plain: PlainOption = False,
     db: DbOption = None,
 ) -> None:
     """What the stored articles claim about a show, beside the catalogue, with conflicts."""
@@ -601,7 +631,7 @@ def claims(
     if json_:
         out.print_json(json.dumps(rec.to_dict(), ensure_ascii=False, default=str))
     else:
-        reconciliation_text(rec, out)
+        reconciliation_text(rec, _console(plain))
 
 
 @app.command()
@@ -615,6 +645,7 @@ def outlook(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", metavar="FILE", show_default=False,
         help="Write here (Markdown: the charts go beside it as SVG files).")] = None,
+    plain: PlainOption = False,
     db: DbOption = None,
 ) -> None:
     """Will there be another season? The whole answer on one page, with its sources."""
@@ -632,10 +663,11 @@ def outlook(
         from .report.render_outlook import outlook_text
 
         if output is None:
-            outlook_text(report, out)
+            outlook_text(report, _console(plain))
         else:
             with open(output, "w", encoding="utf-8") as f:
-                outlook_text(report, _SafeConsole(file=f, width=100, highlight=False))
+                cls = _PlainConsole if plain else _SafeConsole
+                outlook_text(report, cls(file=f, width=80, highlight=False))
         return
     if fmt == "md":
         from .report.render_outlook import outlook_markdown

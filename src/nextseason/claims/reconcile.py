@@ -213,7 +213,7 @@ def _classify(f: str, clusters: list[list[Evidence]]) -> tuple[str, Any, str]:
                 else f"a single article: {names}")
         if catalogue:
             return "agrees", catalogue[0].value, (
-                f"the catalogue ({catalogue[0].source_id}) agrees, {said}")
+                f"the catalogue agrees, {said}")
         return "agrees", c[0].value, said
     media = {id(c): {_medium(e) for e in c} for c in clusters}
     if f in ("source_start", "source_end") and all(len(m) == 1 and None not in m
@@ -227,10 +227,10 @@ def _classify(f: str, clusters: list[list[Evidence]]) -> tuple[str, Any, str]:
     if f in TIME_VARYING and len(dates) > 1:
         newest = max((e for c in clusters for e in c), key=lambda e: e.as_of or "")
         return "changed over time", newest.value, (
-            f"newer beats older: {newest.value} as of {newest.as_of} ({newest.source_id})")
+            f"newer beats older: {newest.value} as of {newest.as_of}")
     if catalogue:
         return "conflicts", catalogue[0].value, (
-            f"the catalogue ({catalogue[0].source_id}) beats the articles")
+            "the catalogue beats the articles")
     ranked = sorted(clusters, key=lambda c: (len(c), max(e.as_of or "" for e in c)),
                     reverse=True)
     if len(ranked[0]) > len(ranked[1]):

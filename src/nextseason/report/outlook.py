@@ -19,17 +19,26 @@ from ..claims.reconcile import reconcile
 from ..errors import NotFoundError
 from ..link.status import ArticleStatement, nice_date, series_status
 from .franchise import FranchiseReport, franchise_report
+from .labels import (
+    HORIZON_LABELS,
+    field_label,
+    percentile,
+    plural,
+    reconcile_status,
+    season_name,
+    source_label,
+    value_label,
+)
+from .links import external_links
 from .source_left import source_left
 
 __all__ = ["OutlookReport", "Headline", "Fact", "Source", "build_outlook", "SALES_TIERS",
            "data_age", "headline_notes",
-           "work_line", "factor_line", "comparable_line"]
+           "work_line", "factor_line", "comparable_line", "source_line", "plain_factors"]
 
 #: average first-release discs per volume (thousands) → how the market would call it
 SALES_TIERS = ((10.0, "hit (10k+ per volume)"), (3.0, "solid (3k–10k)"),
                (1.0, "modest (1k–3k)"), (0.0, "weak (under 1k)"))
-_HORIZON_LABELS = {"p_1y": "1 year", "p_2y": "2 years", "p_3y": "3 years", "p_5y": "5 years",
-                   "p_ever": "ever"}
 
 
 @dataclass
@@ -84,6 +93,7 @@ class OutlookReport:
     today: str = ""  # the date the answer was made (facts' ages are relative to it)
     data_age: str = ""  # "catalogue as of 24 March 2025, 20 months ago"
     source_left: dict[str, Any] | None = None
+    links: list[dict[str, str]] = field(default_factory=list)  # MyAnimeList, AniList, ...
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -92,11 +102,11 @@ class OutlookReport:
 class _Cite:
     def __init__(self) -> None:
         self.sources: list[Source] = []
-        self._index: dict[tuple[str, str], int] = {}
+        self._index: dict[tuple[str, str, str], int] = {}
 
     def __call__(self, kind: str, name: str, as_of: str | None, detail: str = "",
                  url: str | None = None) -> int:
-        key = (kind, name)
+        key = (kind, name, as_of or "")
         if key not in self._index:
             self.sources.append(Source(len(self.sources) + 1, kind, name, as_of, detail, url))
             self._index[key] = len(self.sources)
@@ -113,8 +123,7 @@ def _window(curve: list[list[float]], elapsed: float, as_of: str) -> str | None:
     start = date.fromisoformat(as_of)
 
     def when(t: float) -> str:
-        d = start + timedelta(days=(t - elapsed) * 365.25)
-        return f"{d.year} {'H1' if d.month <= 6 else 'H2'}"
+        return season_name((start + timedelta(days=(t - elapsed) * 365.25)).isoformat())
 
     a, b = when(q1), when(q3)
     return a if a == b else f"{a} to {b}"
@@ -131,8 +140,27 @@ def work_line(w: dict[str, Any]) -> str:
     if w.get("source_left"):
         return f"Source left: {w['sentence']}"
     tag = "" if w["adapted"] else " (related, not adapted)"
-    return (f"{w['type'] or 'Work'}: {w['title']}{tag} — {w['volumes'] or '?'} volumes,"
-            f" {w['start_year'] or '?'}–{w['end_year'] or ''}, {w['status'] or '?'}")
+    volumes = plural(w["volumes"], "volume") if w["volumes"] else "? volumes"
+    return (f"{w['type'] or 'Work'}: {w['title']}{tag} — {volumes},"
+            f" {w['start_year'] or '?'}–{w['end_year'] or ''}, {w['status'] or 'status unknown'}")
+
+
+def source_line(s: Source) -> str:
+    """A citation in words: "MyAnimeList catalogue, 24 March 2025 — detail"."""
+    when = f", {nice_date(s.as_of)}" if s.as_of else ""
+    return f"{s.name}{when}" + (f" — {s.detail}" if s.detail else "")
+
+
+def plain_factors(factors: list[dict[str, Any]], features: dict[str, float]) -> None:
+    """Say the percentile factors in words that cannot exceed 100% (in place)."""
+    for f in factors:
+        if f.get("name") == "popularity in its season" and "pop_pct" in features:
+            f["detail"] = percentile(features["pop_pct"], "more members than",
+                                     "the shows that started that year")
+        elif (f.get("name") == "score" and "score_pct" in features
+              and not features.get("score_missing")):
+            f["detail"] = percentile(features["score_pct"], "scored above",
+                                     "its year's shows")
 
 
 def headline_notes(r: OutlookReport) -> list[str]:
@@ -252,7 +280,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         fc, no_fc = None, f"no forecast: the series is {st.status}"
     elif fc is None:
         no_fc = f"no forecast: {reason or 'not a TV/ONA series'}"
-    probs = ({k: float(fc[k]) for k in _HORIZON_LABELS} if fc is not None else {})
+    probs = ({k: float(fc[k]) for k in HORIZON_LABELS} if fc is not None else {})
     curve = json.loads(fc["curve"]) if fc is not None else []
     elapsed = float(fc["elapsed"]) if fc is not None else None
     model_src = cite("model", f"nextseason forecast ({fc['model']})", fc["as_of"],
@@ -274,30 +302,30 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         if e.season_number is None and not e.is_query:
             continue
         snap, snap_as_of = _snapshot(conn, e.mal_id)
-        n = cite("catalogue", f"MyAnimeList via {snap}", snap_as_of)
+        n = cite("catalogue", source_label(snap), snap_as_of)
         span = f"{e.start or '?'} to {e.end or ('airing' if e.status == 'airing' else '?')}"
         label = (f"Season {e.season_number}" + (f", part {e.part}" if e.part else "")
                  if e.season_number else e.type or "entry")
-        facts.append(Fact(f"{label}: {e.title}",
-                          f"{span}, {e.episodes or '?'} episodes", n))
+        eps = plural(e.episodes, "episode") if e.episodes else "? episodes"
+        facts.append(Fact(f"{label}: {e.title}", f"{span}, {eps}", n))
     studios = conn.execute(
         "SELECT group_concat(t.name, ', ') FROM anime_tag a JOIN tag t ON t.id = a.tag_id"
         " WHERE a.mal_id = ? AND t.kind = 'studio' AND a.snapshot_id = ?",
         (mal_id, anime["last_snapshot"])).fetchone()[0]
     if studios:
         snap, snap_as_of = _snapshot(conn, mal_id)
-        facts.append(Fact("Studio", studios, cite("catalogue", f"MyAnimeList via {snap}",
+        facts.append(Fact("Studio", studios, cite("catalogue", source_label(snap),
                                                   snap_as_of)))
     if anime["source_type"]:
         snap, snap_as_of = _snapshot(conn, mal_id)
         facts.append(Fact("Source", anime["source_type"],
-                          cite("catalogue", f"MyAnimeList via {snap}", snap_as_of)))
+                          cite("catalogue", source_label(snap), snap_as_of)))
 
     # source material
     features = json.loads(fc["features"]) if fc is not None and fc["features"] else {}
     source_material: list[dict[str, Any]] = []
     for w in fr.source_works:
-        n = cite("catalogue", f"MAL source works via {w.source}", w.as_of)
+        n = cite("catalogue", source_label(w.source), w.as_of)
         source_material.append({
             "title": w.title, "type": w.type, "volumes": w.volumes, "start_year": w.start_year,
             "end_year": w.end_year, "status": w.status, "as_of": w.as_of, "source": n,
@@ -339,6 +367,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
             "left_low": left.left_low, "left_high": left.left_high, "source": left_src,
         })
     factors = json.loads(fc["factors"]) if fc is not None else []
+    plain_factors(factors, features)
     for f in factors:
         if f.get("name") == "source material left":
             f["detail"] = left.sentence
@@ -352,12 +381,13 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         if o is not None:
             v = f"{o.value:,}" if isinstance(o.value, int) else str(o.value)
             popularity.append(Fact(label, f"{v} (as of {o.observed_at})",
-                                   cite("catalogue", f"MyAnimeList via {o.source}",
+                                   cite("catalogue", source_label(o.source),
                                         o.observed_at)))
     if features:
         popularity.append(Fact(
             "Percentile within its start year",
-            f"more members than {features['pop_pct']:.0%} of that year's TV/ONA shows",
+            percentile(features["pop_pct"], "more members than",
+                       "that year's TV/ONA shows"),
             model_src or 0))
     for s in fr.sales:
         tier = next(t for floor, t in SALES_TIERS if (s.avg_sales_k or 0) >= floor)
@@ -378,21 +408,25 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
             said = [ev for ev in g.evidence if ev.source == "article"]
             if g.status == "agrees" and len({ev.source_id for ev in said}) > 1:
                 refs = sorted({cite_article(ev.source_id) for ev in said})
-                label = g.field.replace("_", " ") + (f" ({g.qualifier})" if g.qualifier else "")
+                label = field_label(g.field, g.qualifier)
                 also = " ".join(f"[{r}]" for r in refs[1:])
-                facts.append(Fact(f"Articles: {label}", f"{g.best_value} — confirmed by "
-                                  f"{len(refs)} articles (also {also})", refs[0]))
+                facts.append(Fact(f"Articles: {label}",
+                                  f"{value_label(g.best_value)} — confirmed by"
+                                  f" {len(refs)} articles (also {also})", refs[0]))
             if g.status not in ("conflicts", "different things", "changed over time"):
                 continue
             sides = []
             for ev in g.evidence:
                 if ev.source == "catalogue":
-                    n = cite("catalogue", ev.source_id, ev.as_of)
+                    n = cite("catalogue", source_label(ev.source_id), ev.as_of)
                 else:
                     n = cite_article(ev.source_id)
                 sides.append({"value": ev.value, "quote": ev.quote, "source": n})
             disagreements.append({"field": g.field, "qualifier": g.qualifier,
-                                  "status": g.status, "best": g.best_value,
+                                  "label": field_label(g.field, g.qualifier),
+                                  "status": g.status,
+                                  "status_label": reconcile_status(g.status),
+                                  "best": g.best_value,
                                   "reason": g.reason, "sides": sides})
 
     age = data_age(data_end, today)
@@ -420,4 +454,5 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         comparables=json.loads(fc["comparables"]) if fc is not None else [],
         disagreements=disagreements, limits=limits, sources=cite.sources, curve=curve,
         elapsed=elapsed, timeline=timeline, today=today, data_age=age,
-        source_left=left.to_dict() if left.work is not None else None)
+        source_left=left.to_dict() if left.work is not None else None,
+        links=external_links(conn, mal_id, anime["type"]))

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ..textsafe import markdown_url
-from .charts import curve_svg, timeline_svg
-from .outlook import OutlookReport, comparable_line, factor_line, headline_notes, work_line
+from .labels import HORIZON_LABELS, percent
+from .outlook import (
+    OutlookReport,
+    comparable_line,
+    factor_line,
+    headline_notes,
+    source_line,
+    work_line,
+)
+from .terminal import item, table_box
 
 __all__ = ["outlook_text", "outlook_markdown"]
 
-_H = (("p_1y", "1 year"), ("p_2y", "2 years"), ("p_3y", "3 years"), ("p_5y", "5 years"),
-      ("p_ever", "ever"))
-
-
-def _pct(p: float) -> str:
-    return "<1%" if 0 < p < 0.005 else f"{p:.0%}"
+_H = tuple(HORIZON_LABELS.items())
+_pct = percent
 
 
 def outlook_text(r: OutlookReport, console: Console) -> None:
@@ -31,11 +34,11 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
     console.print(f"\n[bold]Will there be another season?[/bold] {escape(h.status.upper())}"
                   f" — {escape(h.status_detail)}")
     for note in headline_notes(r):
-        console.print(f"  [dim]{escape(note)}[/dim]")
+        item(console, f"[dim]{escape(note)}[/dim]")
     if h.probabilities:
-        t = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        t = Table(box=table_box(console), pad_edge=False)
         for _k, label in _H:
-            t.add_column(f"within {label}" if label != "ever" else "ever", justify="right")
+            t.add_column(label, justify="right")
         t.add_row(*(_pct(h.probabilities[k]) for k, _ in _H))
         console.print(t)
         console.print(f"Chance of a new TV/ONA season, as of {h.as_of} (model {h.model})."
@@ -46,41 +49,44 @@ def outlook_text(r: OutlookReport, console: Console) -> None:
 
     section("What we know")
     for f in r.facts:
-        console.print(f"  {escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
+        item(console, f"{escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
     section("Source material")
     if not r.source_material:
-        console.print("  no source work linked in the catalogue")
+        item(console, "no source work linked in the catalogue")
     for w in r.source_material:
-        console.print(f"  {escape(work_line(w))} [dim][{w['source']}][/dim]")
+        item(console, f"{escape(work_line(w))} [dim][{w['source']}][/dim]")
     section("Popularity and sales")
     for f in r.popularity:
-        console.print(f"  {escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
+        item(console, f"{escape(f.label)}: {escape(f.value)} [dim][{f.source}][/dim]")
     if r.factors:
         section("What moves the chance (against a typical series)")
         for fac in r.factors:
-            console.print(f"  {escape(factor_line(fac))}")
+            item(console, f"{escape(factor_line(fac))}")
     if r.comparables:
         section("Comparable shows")
         for c in r.comparables:
-            console.print(f"  {escape(comparable_line(c))}")
+            item(console, f"{escape(comparable_line(c))}")
     section("Where sources disagree")
     if not r.disagreements:
-        console.print("  no disagreements among the stored sources")
+        item(console, "no disagreements among the stored sources")
     for d in r.disagreements:
-        q = f" ({d['qualifier']})" if d["qualifier"] else ""
-        console.print(f"  [bold]{escape(d['field'] + q)}[/bold]: {escape(d['status'])}, best"
-                      f" {escape(str(d['best']))} — {escape(d['reason'])}")
+        item(console, f"[bold]{escape(d['label'])}[/bold]: {escape(d['status_label'])}, best"
+                 f" {escape(str(d['best']))} — {escape(d['reason'])}")
         for s in d["sides"]:
             quote = f' "{escape(s["quote"][:120])}"' if s["quote"] else ""
-            console.print(f"    {escape(str(s['value']))}{quote} [dim][{s['source']}][/dim]")
+            item(console, f"{escape(str(s['value']))}{quote} [dim][{s['source']}][/dim]",
+                 indent=4)
     section("What the data cannot know")
     for lim in r.limits:
-        console.print(f"  {escape(lim)}")
+        item(console, f"{escape(lim)}")
+    if r.links:
+        section("Elsewhere")
+        for link in r.links:
+            item(console, f"{escape(link['site'])}: {escape(link['url'])}")
     section("Sources")
     for s in r.sources:
-        extra = f" — {s.detail}" if s.detail else ""
-        console.print(f"  [{s.n}] {escape(s.name)}{', ' + s.as_of if s.as_of else ''}"
-                      f"{escape(extra)}{' ' + escape(s.url) if s.url else ''}")
+        item(console, f"[{s.n}] {escape(source_line(s))}"
+                 f"{' ' + escape(s.url) if s.url else ''}")
 
 
 def _md_escape(s: str) -> str:
@@ -110,11 +116,16 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
         stem = path.with_suffix("")
         curve_file = stem.with_name(stem.name + "-curve.svg")
         timeline_file = stem.with_name(stem.name + "-timeline.svg")
-        curve_file.write_text(curve_svg(r.curve, r.elapsed, "Chance of a new TV/ONA season"),
-                              encoding="utf-8")
-        timeline_file.write_text(timeline_svg(r.timeline, "Franchise timeline"),
-                                 encoding="utf-8")
-        lines += [f"![Chance of a new season by years since the finale]({curve_file.name})", ""]
+        from .render_html import chart_svg
+
+        curve = chart_svg(r, "chart", width=640, standalone=True)
+        timeline = chart_svg(r, "timeline", width=640, standalone=True)
+        if curve:
+            curve_file.write_text(curve, encoding="utf-8")
+            lines += [f"![Chance of a new season by years after the forecast date]"
+                      f"({curve_file.name})", ""]
+        if timeline:
+            timeline_file.write_text(timeline, encoding="utf-8")
     lines += ["## What we know", ""]
     lines += [f"- {_md_escape(f.label)}: {_md_escape(f.value)} [{f.source}]" for f in r.facts]
     lines += ["", "## Source material", ""]
@@ -132,19 +143,20 @@ def outlook_markdown(r: OutlookReport, path: Path | None = None) -> str:
     if not r.disagreements:
         lines.append("No disagreements among the stored sources.")
     for d in r.disagreements:
-        q = f" ({d['qualifier']})" if d["qualifier"] else ""
-        lines.append(f"- **{_md_escape(d['field'] + q)}**: {d['status']}, best"
+        lines.append(f"- **{_md_escape(d['label'])}**: {d['status_label']}, best"
                      f" {_md_escape(str(d['best']))} — {_md_escape(d['reason'])}")
         for s in d["sides"]:
             quote = f' — "{_md_escape(s["quote"])}"' if s["quote"] else ""
             lines.append(f"  - {_md_escape(str(s['value']))}{quote} [{s['source']}]")
     lines += ["", "## What the data cannot know", ""]
     lines += [f"- {_md_escape(x)}" for x in r.limits]
-    if path is not None:
+    if path is not None and timeline:
         lines += ["", "## Franchise timeline", "", f"![Franchise timeline]({timeline_file.name})"]
+    if r.links:
+        lines += ["", "## Elsewhere", ""]
+        lines += [f"- [{_md_escape(link['site'])}](<{link['url']}>)" for link in r.links]
     lines += ["", "## Sources", ""]
-    lines += [f"{s.n}. {_md_escape(s.name)}{', ' + s.as_of if s.as_of else ''}"
-              f"{' — ' + _md_escape(s.detail) if s.detail else ''}"
+    lines += [f"{s.n}. {_md_escape(source_line(s))}"
               f"{' <' + link + '>' if (link := markdown_url(s.url)) else ''}"
               for s in r.sources]
     return "\n".join(lines) + "\n"

@@ -12,10 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 from .franchise import FranchiseReport, Observation
+from .labels import CATALOGUE_STATUS, plural, source_label
+from .terminal import is_plain, table_box
 
 __all__ = ["franchise_text", "search_text", "fmt_date", "fmt_value"]
 
-_STATUS = {"finished": "finished", "airing": "airing", "not_yet_aired": "not yet aired"}
+_STATUS = CATALOGUE_STATUS
 _METRIC_ORDER = ["members", "score", "scored_by", "rank", "popularity", "favorites", "status"]
 
 
@@ -53,7 +55,7 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
             f"Franchise: {escape(report.franchise_name)} ({report.franchise_size} entries)",
             style="dim",
         )
-    table = Table(title="Timeline", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title="Timeline", title_justify="left", box=table_box(console), pad_edge=False)
     table.add_column("#", justify="right")
     table.add_column("Type")
     table.add_column("Aired", no_wrap=True)
@@ -82,14 +84,14 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
         console.print("  none linked in the catalogue", style="dim")
     for w in report.source_works:
         years = f"{w.start_year or '?'}–{w.end_year or ''}"
-        volumes = f"{w.volumes} volumes" if w.volumes else "volumes unknown"
+        volumes = plural(w.volumes, "volume") if w.volumes else "volumes unknown"
         how = "adapted" if w.link != "related title" else "related work, not adapted"
         console.print(f"  {escape(w.type or 'Work')}: {escape(w.title)} [dim](manga {w.manga_id},"
                       f" {how})[/dim]")
         console.print(f"    {volumes}, {years}, {w.status or 'status unknown'}"
-                      f" [dim]— as of {w.as_of} ({w.source})[/dim]")
+                      f" [dim]— as of {w.as_of} ({escape(source_label(w.source))})[/dim]")
     obs = Table(title=f"\nFigures for MAL {report.mal_id}", title_justify="left",
-                box=box.SIMPLE_HEAD, pad_edge=False)
+                box=table_box(console), pad_edge=False)
     obs.add_column("Metric")
     obs.add_column("Latest", justify="right")
     obs.add_column("As of", no_wrap=True)
@@ -99,7 +101,8 @@ def franchise_text(report: FranchiseReport, console: Console) -> None:
     for o in latest:
         earlier = [h for h in report.history if h.metric == o.metric and h is not o
                    and h.observed_at < o.observed_at]
-        obs.add_row(o.metric, fmt_value(o.value), f"{o.observed_at} [dim]{o.source}[/dim]",
+        obs.add_row(o.metric, fmt_value(o.value),
+                    f"{o.observed_at} [dim]{escape(source_label(o.source))}[/dim]",
                     _history(earlier, o.metric))
     console.print(obs)
     if report.sales:
@@ -116,13 +119,14 @@ def search_text(hits: Sequence[Any], console: Console, query: str) -> None:
     if not hits:
         console.print(f"No title matches {escape(repr(query))}.")
         return
-    table = Table(title=f"Search: {escape(query)}", title_justify="left")
+    table = Table(title=f"Search: {escape(query)}", title_justify="left",
+                  box=box.HEAVY_HEAD if not is_plain(console) else None)
     table.add_column("MAL", justify="right")
     table.add_column("Title", overflow="fold")
     table.add_column("Type")
     table.add_column("Year")
     table.add_column("Matched", overflow="fold")
-    table.add_column("Score", justify="right")
+    table.add_column("Match", justify="right")
     table.add_column("Members", justify="right")
     for h in hits:
         table.add_row(str(h.mal_id), escape(h.title), h.type or "?", str(h.year or "?"),

@@ -35,12 +35,15 @@ from ..errors import (
     QueryError,
     StoreError,
 )
+from ..report.labels import nice_date, percent
 from ..report.outlook import OutlookReport
 from ..search.resolve import resolve_anime
 from ..store.db import is_busy
+from .api_page import api_examples
 from .markdown import SAFE_ASSET, render_markdown
+from .model_card import card_summary, find_model_card
 from .schemas import ErrorOut, SearchOut, SeasonOut, TimelineOut
-from .season import SEASONS, latest_season, season_view
+from .season import SEASONS, home_view, season_view
 from .security import HEADERS, SecurityHeaders
 from .store import WebStore
 
@@ -84,9 +87,19 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
     """The app over the database at ``db_path`` (opened read-only); ``today`` fixes the
     date answers are made on (tests), else the real date."""
     store = WebStore(db_path, today=today)
-    card = Path(model_card if model_card is not None else "reports/model-card.md").resolve()
+    card = find_model_card(model_card)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
     templates = Jinja2Templates(env=env)
+    env.globals.update(pct=percent, nice_date=nice_date)
+
+    def page_data_age() -> str:
+        """The age of the data, for every page's footer (never fails a page)."""
+        try:
+            return store.data_age()
+        except Exception:  # a busy or broken store: the page says what went wrong
+            return ""
+
+    env.globals["data_age"] = page_data_age
 
     app = FastAPI(
         title="nextseason",
@@ -138,7 +151,7 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
-        return page(request, "home.html", latest=latest_season(store.conn()))
+        return page(request, "home.html", home=home_view(store.conn()))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "") -> Response:
@@ -161,7 +174,7 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
         report = store.outlook(mal_id)
         # outlook_fragment escapes every piece of text it puts in.
         return page(request, "outlook.html", report=report,
-                    fragment=Markup(outlook_fragment(report)))
+                    fragment=Markup(outlook_fragment(report, base_url=str(request.base_url))))
 
     @app.get("/anime/{mal_id}/timeline", response_class=HTMLResponse, include_in_schema=False)
     def timeline_page(request: Request, mal_id: MalId) -> HTMLResponse:
@@ -169,7 +182,28 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
 
         report = store.outlook(mal_id)
         return page(request, "timeline.html", report=report,
-                    fragment=Markup(timeline_fragment(report)))
+                    fragment=Markup(timeline_fragment(report,
+                                                      base_url=str(request.base_url))))
+
+    @app.get("/anime/{mal_id}/{name}.svg", include_in_schema=False)
+    def chart_svg_file(mal_id: MalId, name: Literal["chart", "timeline"]) -> Response:
+        """A chart alone, for writers to embed (640 px wide; text stays text)."""
+        from ..report.render_html import chart_svg
+
+        svg = chart_svg(store.outlook(mal_id), name, width=640, standalone=True)
+        if not svg:
+            raise NotFoundError(f"no {name} for MAL id {mal_id}: nothing to draw")
+        return Response(svg, media_type="image/svg+xml")
+
+    @app.get("/anime/{mal_id}/{name}.png", include_in_schema=False)
+    async def chart_png_file(mal_id: MalId, name: Literal["chart", "timeline"]) -> Response:
+        """The same chart as a PNG image."""
+        from ..report.render_html import chart_png
+
+        png = await run_in_threadpool(lambda: chart_png(store.outlook(mal_id), name))
+        if png is None:
+            raise NotFoundError(f"no {name} for MAL id {mal_id}: nothing to draw")
+        return Response(png, media_type="image/png")
 
     @app.get("/season/{year}/{season}", response_class=HTMLResponse, include_in_schema=False)
     def season_page(request: Request, year: int, season: str,
@@ -183,7 +217,13 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
             return page(request, "model_card.html", body=None, path=str(card))
         text = card.read_text(encoding="utf-8", errors="replace")
         return page(request, "model_card.html", body=Markup(render_markdown(text)),
-                    path=str(card))
+                    path=str(card), summary=card_summary(text))
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_page(request: Request) -> HTMLResponse:
+        """Every route of the API with an example, as a page (no outside scripts)."""
+        return page(request, "api.html", routes=api_examples(app, store.conn()),
+                    base=str(request.base_url).rstrip("/"))
 
     @app.get("/reports/{name}", include_in_schema=False)
     def report_asset(name: str) -> FileResponse:
@@ -245,5 +285,4 @@ def app_from_env() -> FastAPI:
     db = os.environ.get("NEXTSEASON_DB")
     if not db:
         raise ConfigError("set NEXTSEASON_DB to the database the web app should serve")
-    card = os.environ.get("NEXTSEASON_MODEL_CARD")
-    return create_app(db, model_card=Path(card) if card else None)
+    return create_app(db)

@@ -62,7 +62,9 @@ def _table(lines: list[str]) -> str:
     th = "".join(f"<th>{inline(c)}</th>" for c in _cells(head))
     rows = "".join(
         "<tr>" + "".join(f"<td>{inline(c)}</td>" for c in _cells(r)) + "</tr>" for r in body)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>"
+    # a wide table scrolls in its own box, which the keyboard can reach and scroll
+    return ('<div class="table-scroll" role="region" aria-label="Table" tabindex="0">'
+            f"<table><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def render_markdown(text: str) -> str:

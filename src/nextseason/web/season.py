@@ -7,13 +7,39 @@ year (``"2021"``) belong to no season.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import NotFoundError
+from ..link.status import nice_date
 
-__all__ = ["SEASONS", "SORTS", "SeasonShow", "SeasonView", "season_view", "latest_season"]
+__all__ = ["SEASONS", "SORTS", "SeasonShow", "SeasonView", "season_view",
+           "HomeView", "home_view", "ANNOUNCED", "announced_words"]
+
+#: how the build marks a series whose continuation is already listed (forecast_series.reason):
+#: ``announced: TV 'Title 2nd Season' (2025-07)``
+ANNOUNCED = "announced: "
+_ANNOUNCED = re.compile(r"announced: (\S+) '(.*)' \(([^)]*)\)")
+#: formats a new *season* comes in (a film is not a new season)
+_SEASON_TYPES = ("TV", "ONA", "None")
+
+
+def announced_words(reason: str) -> str:
+    """``announced: TV 'X 2nd Season' (2025-07)`` → ``X 2nd Season (TV), July 2025``."""
+    m = _ANNOUNCED.fullmatch(reason)
+    if m is None:
+        return reason[len(ANNOUNCED):]
+    kind, title, when = m.groups()
+    kind_said = "" if kind == "None" else f" ({kind})"
+    when_said = "date unknown" if when == "date unknown" else nice_date(when)
+    return f"{title}{kind_said}, {when_said}"
+
+
+def _is_new_season(reason: str) -> bool:
+    m = _ANNOUNCED.fullmatch(reason)
+    return m is None or m.group(1) in _SEASON_TYPES
 
 SEASONS = ("winter", "spring", "summer", "fall")
 #: Allowed ``?sort=`` values → ORDER BY (never built from user text).
@@ -32,13 +58,14 @@ class SeasonShow:
     title: str
     type: str | None
     ended: str
-    p_1y: float
-    p_2y: float
-    p_3y: float
-    p_5y: float
-    p_ever: float
+    p_1y: float | None  # no chances for a series whose next season is confirmed
+    p_2y: float | None
+    p_3y: float | None
+    p_5y: float | None
+    p_ever: float | None
     model: str
     as_of: str
+    announced: str = ""  # the continuation listed, e.g. "TV 'X 2nd Season' (2025-07)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +116,55 @@ def season_view(conn: sqlite3.Connection, year: int, season: str,
     ).fetchall()
     prev, nxt = neighbours(year, season)
     shows = [SeasonShow(*tuple(r)) for r in rows]
-    return SeasonView(year, season, sort, prev, nxt, shows)
+    made = conn.execute("SELECT as_of, model FROM forecast LIMIT 1").fetchone()
+    confirmed = [
+        SeasonShow(r[0], r[1], r[2], r[3], None, None, None, None, None,
+                   made[1] if made else "", made[0] if made else "", announced_words(r[4]))
+        for r in conn.execute(
+            "SELECT a.mal_id, a.title, a.type, a.end_date, min(s.reason)"
+            " FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
+            " WHERE s.reason LIKE ? AND a.end_date >= ? AND a.end_date < ?"
+            " GROUP BY a.mal_id ORDER BY a.title COLLATE NOCASE", (ANNOUNCED + "%", lo, hi))
+        if _is_new_season(r[4])]
+    # the confirmed come first: their chance is not a forecast but a fact
+    return SeasonView(year, season, sort, prev, nxt, confirmed + shows)
 
 
-def latest_season(conn: sqlite3.Connection) -> tuple[int, str] | None:
-    """The season of the latest finale that has a forecast (for the home page's link)."""
-    row = conn.execute(
-        "SELECT max(ended) FROM forecast WHERE length(ended) >= 7").fetchone()
-    if not row or not row[0]:
-        return None
-    ended: str = row[0]
-    return int(ended[:4]), SEASONS[(int(ended[5:7]) - 1) // 3]
+@dataclass(frozen=True, slots=True)
+class HomeView:
+    announced: list[SeasonShow]  # series whose next season is confirmed, newest first
+    recent: list[SeasonShow]  # the series that ended last, with their chances
+    seasons: list[tuple[int, str, int]]  # (year, season, series) to browse, newest first
+
+
+def _season_of_month(ended: str) -> str:
+    return SEASONS[(int(ended[5:7]) - 1) // 3]
+
+
+def home_view(conn: sqlite3.Connection, *, recent: int = 10, seasons: int = 8,
+              announced: int = 12) -> HomeView:
+    """The home page's lists: confirmed new seasons, recently ended series with their
+    chances, and the latest seasons to browse."""
+    made = conn.execute("SELECT as_of, model FROM forecast LIMIT 1").fetchone()
+    as_of, model = (made[0], made[1]) if made else ("", "")
+    confirmed = [
+        SeasonShow(r[0], r[1], r[2], r[3] or "", None, None, None, None, None, model, as_of,
+                   announced_words(r[4]))
+        for r in conn.execute(
+            "SELECT a.mal_id, a.title, a.type, a.end_date, min(s.reason)"
+            " FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
+            " WHERE s.reason LIKE ? GROUP BY a.mal_id"
+            " ORDER BY a.end_date IS NULL, a.end_date DESC, a.title",
+            (ANNOUNCED + "%",)) if _is_new_season(r[4])][:announced]
+    latest = [SeasonShow(*tuple(r)) for r in conn.execute(
+        "SELECT f.mal_id, a.title, a.type, f.ended, f.p_1y, f.p_2y, f.p_3y, f.p_5y,"
+        " f.p_ever, f.model, f.as_of FROM forecast f JOIN anime a ON a.mal_id = f.mal_id"
+        " WHERE length(f.ended) = 10 ORDER BY f.ended DESC, a.title LIMIT ?", (recent,))]
+    counts: dict[tuple[int, str], int] = {}
+    for (ended,) in conn.execute("SELECT ended FROM forecast WHERE length(ended) >= 7"
+                                 " ORDER BY ended DESC"):
+        key = (int(ended[:4]), _season_of_month(ended))
+        if key not in counts and len(counts) == seasons:
+            break
+        counts[key] = counts.get(key, 0) + 1
+    return HomeView(confirmed, latest, [(y, s, n) for (y, s), n in counts.items()])

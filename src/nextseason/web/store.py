@@ -83,6 +83,14 @@ class WebStore:
             self._local.generation = self._generation
         return conn
 
+    def data_age(self) -> str:
+        """"catalogue as of 24 March 2025, 20 months ago", for every page's footer."""
+        from ..report.outlook import data_age
+
+        row = self.conn().execute(
+            "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()
+        return data_age(row[0], self.today()) if row and row[0] else "no catalogue loaded"
+
     def _outlook(self, mal_id: int) -> OutlookReport:
         from ..report.outlook import build_outlook
 

@@ -1,0 +1,118 @@
+"""One show's forecast read from the forecasts the build stored, and its terminal renderer.
+
+``nextseason forecast QUERY`` answers from the ``forecast`` and ``forecast_series`` tables
+(filled once by the build, as of the newest catalogue snapshot) exactly as the outlook does:
+no model is trained, and neither pandas nor the model libraries are imported, so the answer
+prints as fast as ``outlook``. Only a forecast date or a model the build did not use
+(``--as-of``, ``--model``) trains a model (:func:`nextseason.forecast.explain.forecast_show`).
+
+:class:`StoredForecast` has the fields of ``ShowForecast`` (the same JSON either way).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import NotFoundError
+from .labels import HORIZON_LABELS, percent
+from .outlook import comparable_line, data_age, factor_line, plain_factors
+from .terminal import item, table_box
+
+__all__ = ["StoredForecast", "stored_forecast", "stored_as_of", "show_forecast_text",
+           "NOT_A_SERIES"]
+
+NOT_A_SERIES = "not a TV/ONA series in the catalogue at that date"
+
+
+@dataclass
+class StoredForecast:
+    mal_id: int
+    title: str
+    as_of: str
+    model: str
+    eligible: bool
+    reason: str  # why not eligible ('' when eligible)
+    ended: str | None = None
+    years_since_end: float | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+    factors: list[dict[str, Any]] = field(default_factory=list)
+    comparables: list[dict[str, Any]] = field(default_factory=list)
+    data_age: str = ""  # "catalogue as of 24 March 2025, 20 months ago"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def stored_as_of(conn: sqlite3.Connection) -> tuple[str, str] | None:
+    """(forecast date, model) of the build's stored forecasts, or None when it made none."""
+    row = conn.execute("SELECT as_of, model FROM forecast LIMIT 1").fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def stored_forecast(conn: sqlite3.Connection, mal_id: int, *, today: str) -> StoredForecast:
+    """The build's forecast for the series ``mal_id`` belongs to (its latest season), or
+    why that series has none; ``today`` dates the data's age. Raises
+    :class:`NotFoundError` for an unknown id."""
+    title_row = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
+    if title_row is None:
+        raise NotFoundError(f"no anime with MAL id {mal_id}")
+    catalogue = conn.execute(
+        "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0] or ""
+    age = data_age(catalogue, today) if catalogue else ""
+    made = stored_as_of(conn)
+    as_of, model = made if made else (catalogue, "")
+    series = conn.execute("SELECT latest_id, reason FROM forecast_series WHERE mal_id = ?",
+                          (mal_id,)).fetchone()
+    latest = int(series[0]) if series else mal_id
+    fc = conn.execute(
+        "SELECT f.*, a.title AS latest_title FROM forecast f JOIN anime a USING (mal_id)"
+        " WHERE f.mal_id = ?", (latest,)).fetchone() if series else None
+    if fc is None:
+        reason = (series[1] if series else "") or NOT_A_SERIES
+        return StoredForecast(mal_id, title_row[0], as_of, model, False, reason,
+                              data_age=age)
+    factors = json.loads(fc["factors"])
+    plain_factors(factors, json.loads(fc["features"] or "{}"))
+    return StoredForecast(
+        latest, fc["latest_title"], fc["as_of"], fc["model"], True, "",
+        ended=fc["ended"], years_since_end=float(fc["elapsed"]),
+        probabilities={k: float(fc[k]) for k in HORIZON_LABELS},
+        factors=factors, comparables=json.loads(fc["comparables"]), data_age=age)
+
+
+def show_forecast_text(f: Any, console: Console) -> None:
+    """One show's forecast for the terminal; ``f`` is a :class:`StoredForecast` or the
+    trained ``ShowForecast`` (same fields)."""
+    d = f.to_dict()
+    console.print(f"[bold]{escape(d['title'])}[/bold] [dim]MAL {d['mal_id']},"
+                  f" as of {d['as_of']}[/dim]")
+    if d.get("data_age"):
+        console.print(f"[dim]Data: the {escape(d['data_age'])}.[/dim]")
+    if not d["eligible"]:
+        console.print(f"No forecast: {escape(d['reason'])}")
+        return
+    console.print(f"Latest season ended {d['ended']} ({d['years_since_end']:.1f} years"
+                  f" before). Model: {d['model']}.")
+    console.print("[bold]Chance of a new TV/ONA season[/bold]")
+    t = Table(box=table_box(console), pad_edge=False)
+    t.add_column("")
+    t.add_column("chance", justify="right")
+    for k, label in HORIZON_LABELS.items():
+        t.add_row(label, percent(d["probabilities"][k]))
+    console.print(t)
+    if d["factors"]:
+        console.print("[bold]What moved it[/bold] (change in the 3-year chance against a"
+                      " typical series)")
+        for fac in d["factors"]:
+            item(console, escape(factor_line(fac)))
+    if d["comparables"]:
+        console.print("[bold]Comparable shows[/bold]")
+        for c in d["comparables"]:
+            item(console, f"{escape(comparable_line(c))} [dim](MAL {c['mal_id']})[/dim]")
