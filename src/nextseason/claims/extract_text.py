@@ -21,7 +21,7 @@ from .gazetteer import Gazetteer
 __all__ = [
     "Context", "Sentence", "Hit", "split_sentences", "finditer", "search", "scan_name",
     "scan_names", "parse_number", "find_dates", "season_near", "season_in_clause",
-    "site_name", "name_before",
+    "site_name", "name_before", "iso_date", "month_number",
     "WORD_NUMBERS", "NUMBER_WORDS_RX",
     "ORDINALS", "SITE_RX",
 ]
@@ -314,12 +314,14 @@ _DATE = regex.compile(
 _SEASON_MONTH = {"winter": 1, "spring": 4, "summer": 7, "fall": 10, "autumn": 10}
 
 
-def _month(name: str) -> int:
+def month_number(name: str) -> int:
+    """``"Sept."`` → 9: a month's name or its abbreviation."""
     n = name.lower().rstrip(".")
     return next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(n[:3]))
 
 
-def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
+def iso_date(y: int, m: int | None = None, d: int | None = None) -> str | None:
+    """``2021, 4`` → ``2021-04``; ``None`` for a day or month that does not exist."""
     try:
         date(y, m or 1, d or 1)
     except ValueError:
@@ -334,22 +336,22 @@ def find_dates(text: str, as_of_year: int | None = None, *, years: bool = True
     for m in finditer(_DATE, text):
         g = m.groupdict()
         if g["y1"]:
-            v = _iso(int(g["y1"]), _month(g["m1"]), int(g["d1"]))
+            v = iso_date(int(g["y1"]), month_number(g["m1"]), int(g["d1"]))
         elif g["y2"]:
-            v = _iso(int(g["y2"]), _month(g["m2"]), int(g["d2"]))
+            v = iso_date(int(g["y2"]), month_number(g["m2"]), int(g["d2"]))
         elif g["y5"]:
-            v = _iso(int(g["y5"]), int(g["m5"]), int(g["d5"]))
+            v = iso_date(int(g["y5"]), int(g["m5"]), int(g["d5"]))
         elif g["y3"]:
-            v = _iso(int(g["y3"]), _month(g["m3"]))
+            v = iso_date(int(g["y3"]), month_number(g["m3"]))
         elif g["y4"]:
-            v = _iso(int(g["y4"]), _SEASON_MONTH[g["s4"].lower()])
+            v = iso_date(int(g["y4"]), _SEASON_MONTH[g["s4"].lower()])
         elif g["m7"]:
-            v = _iso(as_of_year, _month(g["m7"])) if as_of_year else None
+            v = iso_date(as_of_year, month_number(g["m7"])) if as_of_year else None
         elif g["rel"]:
             shift = {"this": 0, "last": -1, "next": 1}[g["rel"].lower()]
-            v = _iso(as_of_year + shift) if as_of_year else None
+            v = iso_date(as_of_year + shift) if as_of_year else None
         else:
-            v = _iso(int(g["y6"])) if years else None
+            v = iso_date(int(g["y6"])) if years else None
         if v:
             out.append((m.start(), m.end(), v))
     return out

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 
 import regex
 
-from .extract_text import find_dates, finditer, parse_number
+from .extract_text import find_dates, finditer, iso_date, month_number, parse_number
 
 __all__ = ["DateMention", "date_mentions", "number_value"]
 
@@ -45,7 +45,6 @@ class DateMention:
 
 _MON = (r"(?:january|february|march|april|may|june|july|august|september|october|november|"
         r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?")
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _Y = r"(?:19|20)\d{2}"
 _MONTH_RANGE = regex.compile(
     rf"(?i)\b(?:from[ ])?(?P<m1>{_MON})[ ](?:to|until|through|till|–|-)[ ](?P<m2>{_MON}),?[ ]"
@@ -66,10 +65,6 @@ _PAST = regex.compile(r"(?i)\b(?:was|were|had|did|aired|premiered|debuted|releas
 _SEASON_MONTH = {"winter": 1, "spring": 4, "summer": 7, "fall": 10, "autumn": 10}
 
 
-def _month(name: str) -> int:
-    return _MONTHS.index(name.lower().rstrip(".")[:3]) + 1
-
-
 def _as_date(as_of: str | None) -> date | None:
     if not as_of or len(as_of) < 10:
         return None
@@ -77,14 +72,6 @@ def _as_date(as_of: str | None) -> date | None:
         return date.fromisoformat(as_of[:10])
     except ValueError:
         return None
-
-
-def _iso(y: int, m: int | None = None, d: int | None = None) -> str | None:
-    try:
-        date(y, m or 1, d or 1)
-    except ValueError:
-        return None
-    return f"{y:04d}" + (f"-{m:02d}" if m else "") + (f"-{d:02d}" if d else "")
 
 
 def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
@@ -95,7 +82,8 @@ def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
     taken: list[tuple[int, int]] = []
     for m in finditer(_MONTH_RANGE, text):
         y = int(m.group("y"))
-        first, last = _iso(y, _month(m.group("m1"))), _iso(y, _month(m.group("m2")))
+        first = iso_date(y, month_number(m.group("m1")))
+        last = iso_date(y, month_number(m.group("m2")))
         if first and last:
             out += [DateMention(m.start("m1"), m.end("m1"), first),
                     DateMention(m.start("m2"), m.end(), last)]
@@ -105,7 +93,7 @@ def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
             if m.group("rel"):
                 y = as_of_year + {"last": -1, "this": 0, "next": 1}[
                     m.group("rel").split()[0].lower()]
-                v = _iso(y, _month(m.group("m1") or m.group("m2")),
+                v = iso_date(y, month_number(m.group("m1") or m.group("m2")),
                          int(m.group("d1") or m.group("d2")))
                 if v:
                     out.append(DateMention(m.start(), m.end(), v, relative=True))
@@ -119,10 +107,10 @@ def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
         if as_of_year is None or m.group("rel") or \
                 any(x <= m.start() < y or x < m.end() <= y for x, y in taken):
             continue
-        mon = _month(m.group("m1") or m.group("m2"))
+        mon = month_number(m.group("m1") or m.group("m2"))
         dd = int(m.group("d1") or m.group("d2"))
         y = as_of_year
-        cand = _iso(y, mon, dd)
+        cand = iso_date(y, mon, dd)
         if day is not None and cand is not None:
             when = date.fromisoformat(cand)
             window = text[max(0, m.start() - 80):m.start()]
@@ -130,7 +118,7 @@ def date_mentions(text: str, as_of: str | None = None) -> list[DateMention]:
                 y += 1
             elif _PAST.search(window) and not _FUTURE.search(window) and when > day:
                 y -= 1
-        v = _iso(y, mon, dd)
+        v = iso_date(y, mon, dd)
         if v:
             out.append(DateMention(m.start(), m.end(), v, relative=True))
             taken.append((m.start(), m.end()))

@@ -12,7 +12,6 @@ least three years before the forecast date, so what happened next is known.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,7 @@ from ..errors import NotFoundError
 from .dataset import build_dataset, drop_announced
 from .defaults import DEFAULT_MODEL
 from .predict import HORIZONS, Fitted, fit_at, parse_as_of, predict_rows
+from .records import Comparable, Factor, ShowForecast
 
 __all__ = ["Factor", "Comparable", "ShowForecast", "forecast_show", "factors_for",
            "comparables_for", "FACTOR_GROUPS"]
@@ -47,40 +47,6 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
 SALES_DATA_END = 2020
 _COMPARE = ("pop_pct", "score_pct", "src_left_ratio", "src_finished", "installment",
             "log_members")
-
-
-@dataclass
-class Factor:
-    name: str
-    effect: float  # change in P(new season within 3 years), in probability points (0-1)
-    detail: str
-
-
-@dataclass
-class Comparable:
-    mal_id: int
-    title: str
-    ended: str
-    outcome: str
-    years_to_next: float | None
-
-
-@dataclass
-class ShowForecast:
-    mal_id: int
-    title: str
-    as_of: str
-    model: str
-    eligible: bool
-    reason: str  # why not eligible ('' when eligible)
-    ended: str | None = None
-    years_since_end: float | None = None
-    probabilities: dict[str, float] = field(default_factory=dict)
-    factors: list[Factor] = field(default_factory=list)
-    comparables: list[Comparable] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _describe(group: str, row: pd.Series) -> str:

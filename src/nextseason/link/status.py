@@ -94,9 +94,6 @@ def _newest(conn: sqlite3.Connection, kind: str, today: str) -> tuple[int, str] 
     return (int(row[0]), str(row[1])) if row else None
 
 
-_SERIES_OR_UNKNOWN = frozenset({"TV", "ONA", None, "", "Unknown"})
-
-
 @dataclass
 class _Entry:
     mal_id: int
@@ -191,12 +188,11 @@ def _series_of(mal_id: int, members: dict[int, _Entry],
 def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,
                      numbered: dict[int, Installment]) -> tuple[Evidence | None, str | None]:
     """A later TVDB season of the series that no catalogue entry carries."""
-    snap = _newest(conn, "crosswalk", today)
     seasons = conn.execute(
         "SELECT s.id, s.as_of FROM snapshot s WHERE s.kind = 'crosswalk' AND s.as_of <= ?"
         " AND EXISTS (SELECT 1 FROM tvdb_season t WHERE t.snapshot_id = s.id)"
         " ORDER BY s.as_of DESC LIMIT 1", (today,)).fetchone()
-    if snap is None or seasons is None:
+    if seasons is None:
         return None, None
     marks = ",".join("?" * len(series))
     mapped = conn.execute(
@@ -230,7 +226,7 @@ def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,
     mals = sorted({r[2] for r in later if r[1] in new_seasons and r[2] is not None})
     ids_row = conn.execute("SELECT max(s.as_of) FROM snapshot s WHERE s.id IN"
                            " (SELECT DISTINCT snapshot_id FROM crosswalk)").fetchone()
-    ids_date = ids_row[0] if ids_row and ids_row[0] else snap[1]
+    ids_date = ids_row[0] if ids_row and ids_row[0] else seasons[1]
     if mals:
         ids = ", ".join(str(m) for m in mals[:4]) + (", …" if len(mals) > 4 else "")
         # the 2024 ID list already named these: announced or aired by then, so they may
@@ -327,18 +323,6 @@ def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
              and (members[m].status != "not_yet_aired" or (members[m].start or "9") <= cat_date)]
     out.latest = aired[-1] if aired else None
     pending = [m for m in series if upcoming(members[m])]
-    if not pending and series:
-        # a continuation whose format is not announced yet (MAL lists it with no type)
-        seen, todo = set(series), [series[-1]]
-        while todo:
-            for nxt in sorted(sequels.get(todo.pop(), ())):
-                if nxt in seen or nxt not in members:
-                    continue
-                seen.add(nxt)
-                if members[nxt].type in _SERIES_OR_UNKNOWN:
-                    todo.append(nxt)
-                    if members[nxt].type not in SERIES_TYPES and upcoming(members[nxt]):
-                        pending.append(nxt)
     airing = [m for m in series if members[m].listed_now and members[m].status == "airing"]
     if pending:
         e = members[pending[0]]

@@ -6,48 +6,28 @@ no model is trained, and neither pandas nor the model libraries are imported, so
 prints as fast as ``outlook``. Only a forecast date or a model the build did not use
 (``--as-of``, ``--model``) trains a model (:func:`nextseason.forecast.explain.forecast_show`).
 
-:class:`StoredForecast` has the fields of ``ShowForecast`` (the same JSON either way).
+Both paths give the same record, :class:`~nextseason.forecast.records.ShowForecast`.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ..errors import NotFoundError
+from ..forecast.records import Comparable, Factor, ShowForecast
 from .labels import HORIZON_LABELS, percent
 from .outlook import comparable_line, data_age, factor_line, plain_factors
 from .terminal import item, table_box
 
-__all__ = ["StoredForecast", "stored_forecast", "stored_as_of", "show_forecast_text",
+__all__ = ["stored_forecast", "stored_as_of", "show_forecast_text",
            "NOT_A_SERIES"]
 
 NOT_A_SERIES = "not a TV/ONA series in the catalogue at that date"
-
-
-@dataclass
-class StoredForecast:
-    mal_id: int
-    title: str
-    as_of: str
-    model: str
-    eligible: bool
-    reason: str  # why not eligible ('' when eligible)
-    ended: str | None = None
-    years_since_end: float | None = None
-    probabilities: dict[str, float] = field(default_factory=dict)
-    factors: list[dict[str, Any]] = field(default_factory=list)
-    comparables: list[dict[str, Any]] = field(default_factory=list)
-    data_age: str = ""  # "catalogue as of 24 March 2025, 20 months ago"
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def stored_as_of(conn: sqlite3.Connection) -> tuple[str, str] | None:
@@ -56,7 +36,7 @@ def stored_as_of(conn: sqlite3.Connection) -> tuple[str, str] | None:
     return (str(row[0]), str(row[1])) if row else None
 
 
-def stored_forecast(conn: sqlite3.Connection, mal_id: int, *, today: str) -> StoredForecast:
+def stored_forecast(conn: sqlite3.Connection, mal_id: int, *, today: str) -> ShowForecast:
     """The build's forecast for the series ``mal_id`` belongs to (its latest season), or
     why that series has none; ``today`` dates the data's age. Raises
     :class:`NotFoundError` for an unknown id."""
@@ -76,20 +56,19 @@ def stored_forecast(conn: sqlite3.Connection, mal_id: int, *, today: str) -> Sto
         " WHERE f.mal_id = ?", (latest,)).fetchone() if series else None
     if fc is None:
         reason = (series[1] if series else "") or NOT_A_SERIES
-        return StoredForecast(mal_id, title_row[0], as_of, model, False, reason,
-                              data_age=age)
+        return ShowForecast(mal_id, title_row[0], as_of, model, False, reason, data_age=age)
     factors = json.loads(fc["factors"])
     plain_factors(factors, json.loads(fc["features"] or "{}"))
-    return StoredForecast(
+    return ShowForecast(
         latest, fc["latest_title"], fc["as_of"], fc["model"], True, "",
         ended=fc["ended"], years_since_end=float(fc["elapsed"]),
         probabilities={k: float(fc[k]) for k in HORIZON_LABELS},
-        factors=factors, comparables=json.loads(fc["comparables"]), data_age=age)
+        factors=[Factor(**f) for f in factors],
+        comparables=[Comparable(**c) for c in json.loads(fc["comparables"])], data_age=age)
 
 
-def show_forecast_text(f: Any, console: Console) -> None:
-    """One show's forecast for the terminal; ``f`` is a :class:`StoredForecast` or the
-    trained ``ShowForecast`` (same fields)."""
+def show_forecast_text(f: ShowForecast, console: Console) -> None:
+    """One show's forecast for the terminal, stored or trained."""
     d = f.to_dict()
     console.print(f"[bold]{escape(d['title'])}[/bold] [dim]MAL {d['mal_id']},"
                   f" as of {d['as_of']}[/dim]")
