@@ -376,3 +376,21 @@ def test_dates_that_are_not_the_series_premiere_or_finale(sentence: str, absent:
 def test_the_subject_also_tells_other_shows_apart() -> None:
     text = "Other hits did well too, and even Harbor Lights Season 9 is on the way."
     assert statuses(text, subject="Lantern Row") == set()
+
+
+def test_catalogue_studio_names_inside_titles_or_other_vocabularies_are_not_studios() -> None:
+    import sqlite3
+
+    from nextseason.claims.gazetteer import Gazetteer
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE tag (id INTEGER PRIMARY KEY, kind TEXT, name TEXT)")
+    conn.executemany("INSERT INTO tag (kind, name) VALUES ('studio', ?)",
+                     [("Bones",), ("Connect",), ("Code",), ("drop",), ("NHK",), ("Shueisha",),
+                      ("Kinema Citrus",)])
+    g = Gazetteer.from_db(conn)
+    assert set(g.studios) == {"Bones", "Connect", "Code", "Kinema Citrus"}
+    assert g.find("studio", "an anime show titled Princess Connect Re Dive.") == []
+    assert g.find("studio", "Spy x Family Movie: Code: White") == []
+    assert [n for _, _, n in g.find("studio", "made by Studio Bones in 2021")] == ["Bones"]
+    assert [n for _, _, n in g.find("studio", "Kinema Citrus made it")] == ["Kinema Citrus"]

@@ -90,7 +90,13 @@ class Gazetteer:
         """The catalogue's studio and licensor names (at least 2 characters)."""
         rows = conn.execute(
             "SELECT kind, name FROM tag WHERE kind IN ('studio', 'licensor')").fetchall()
-        studios = tuple(sorted({r[1] for r in rows if r[0] == "studio" and len(r[1]) > 1}))
+        # A studio tag that is also a network or publisher of the vocabulary ("NHK",
+        # "Shueisha": MAL lists broadcasters and publishers as studios of some entries) is
+        # that, not a studio; a name with no capital ("drop") is matched case-sensitively
+        # against ordinary lowercase words, so it cannot be told apart from them.
+        other = set(NETWORKS) | set(STREAMERS) | set(PUBLISHERS) | set(MAGAZINES)
+        studios = tuple(sorted({r[1] for r in rows if r[0] == "studio" and len(r[1]) > 1
+                                and r[1] not in other and r[1] != r[1].lower()}))
         licensors = tuple(sorted({r[1] for r in rows if r[0] == "licensor" and len(r[1]) > 1}))
         return cls(studios, licensors)
 
@@ -114,9 +120,31 @@ class Gazetteer:
         return self._cache[kind]
 
     def find(self, kind: str, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, name) of every name of ``kind`` in ``text``."""
+        """(start, end, name) of every name of ``kind`` in ``text``.
+
+        A one-word studio name that stands inside a longer run of capitalised words is part
+        of a title, not a mention of the studio ("Princess Connect Re Dive", "Movie: Code:
+        White"); "Studio Bones" still counts (a studio word beside it)."""
         rx = self.pattern(kind)
-        return [] if rx is None else [(m.start(), m.end(), m.group()) for m in rx.finditer(text)]
+        if rx is None:
+            return []
+        found = [(m.start(), m.end(), m.group()) for m in rx.finditer(text)]
+        if kind != "studio":
+            return found
+        return [f for f in found if " " in f[2] or not _in_title(text, f[0], f[1])]
+
+
+_BESIDE_A_STUDIO = frozenset(STUDIO_WORDS) | {"Inc", "Co", "Ltd"}
+_PREV_WORD = re.compile(r"([A-Z][\w'’.-]*)[:\-–]?\s+$")
+_NEXT_WORD = re.compile(r"^[:\-–]?\s+([A-Z][\w'’.-]*)")
+
+
+def _in_title(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` beside another capitalised word (not a studio word)?"""
+    before = _PREV_WORD.search(text[max(0, start - 40):start])
+    after = _NEXT_WORD.match(text[end:end + 40])
+    return any(m is not None and m.group(1).rstrip(".:,") not in _BESIDE_A_STUDIO
+               for m in (before, after))
 
 
 #: the built-in vocabulary alone (no catalogue)
