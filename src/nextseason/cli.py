@@ -239,8 +239,8 @@ def main(
 def _rich_progress_class() -> type:
     """The build's progress drawn with Rich (defined here so that other commands start
     without importing the importers)."""
-    from .ingest.build import Progress as BuildProgress
     from .ingest.context import ImportResult
+    from .ingest.importer import Progress as BuildProgress
     from .ingest.sources import Source
 
     class _RichProgress(BuildProgress):
@@ -280,7 +280,7 @@ def build(
 
     The articles and claims of the old database are carried into the new one.
     """
-    from .ingest.build import build as run_build
+    from .pipeline import build as run_build
 
     target = resolve_db_path(db)
     _RichProgress = _rich_progress_class()

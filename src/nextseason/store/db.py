@@ -9,10 +9,12 @@ from pathlib import Path
 import platformdirs
 
 from ..errors import BusyError, StoreError
+from .conn import Conn
 from .migrations import apply_migrations
 
 __all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly", "is_busy",
-           "busy_error", "BUSY_TIMEOUT"]
+           "busy_error", "BUSY_TIMEOUT", "table_names", "table_columns", "foreign_key_problems",
+           "fast_unsafe_writes", "optimize"]
 
 ENV_DB = "NEXTSEASON_DB"
 #: The one lock policy: every connection, reader or writer, waits this many seconds for
@@ -98,3 +100,32 @@ def connect_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
     if "anime" not in names or "_migrations" not in names:
         raise StoreError(f"{p}: not a nextseason database (no catalogue tables)")
     return conn
+
+
+# --- SQLite-only statements (PRAGMA, sqlite_master, ANALYZE, VACUUM) live here ------------
+
+def table_names(conn: Conn) -> set[str]:
+    """The names of the tables in the database."""
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def table_columns(conn: Conn, table: str) -> list[str]:
+    """The column names of ``table``, in order."""
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def foreign_key_problems(conn: Conn) -> int:
+    """How many rows point at a row that does not exist."""
+    return len(conn.execute("PRAGMA foreign_key_check").fetchall())
+
+
+def fast_unsafe_writes(conn: Conn) -> None:
+    """No journal and no syncing: for a new file that is thrown away if anything fails."""
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+
+
+def optimize(conn: Conn) -> None:
+    """Gather the query planner's statistics and compact the file."""
+    conn.execute("ANALYZE")
+    conn.execute("VACUUM")
