@@ -24,6 +24,7 @@ __all__ = [
     "add_anime_tag",
     "anime_ids",
     "anime_exists",
+    "present_ids",
     "anime_row",
     "anime_title",
     "anime_titles",
@@ -137,6 +138,12 @@ def anime_ids(conn: Conn) -> set[int]:
 
 def anime_exists(conn: Conn, mal_id: int) -> bool:
     return conn.execute("SELECT 1 FROM anime WHERE mal_id = ?", (mal_id,)).fetchone() is not None
+
+
+def present_ids(conn: Conn, mal_ids: Sequence[int]) -> set[int]:
+    """Those of ``mal_ids`` the catalogue has."""
+    return {int(r[0]) for r in conn.execute(
+        f"SELECT mal_id FROM anime WHERE mal_id IN ({marks(len(mal_ids))})", list(mal_ids))}
 
 
 def anime_row(conn: Conn, mal_id: int) -> Any:
