@@ -22,10 +22,10 @@ import time
 from datetime import date
 from pathlib import Path
 
+from nextseason.catalogue.resolve import resolve_anime
 from nextseason.errors import NotFoundError, QueryError
 from nextseason.link.status import series_status
 from nextseason.search.index import SearchIndex
-from nextseason.search.resolve import resolve_anime
 from nextseason.store import connect_readonly
 
 TRUTH = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "status_franchises.csv"

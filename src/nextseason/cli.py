@@ -209,7 +209,7 @@ def _resolve(conn: Any, query: str, *, json_errors: bool) -> int:
     """The show ``query`` names, or exit: code 4 with the closest titles when no show
     matches confidently (as ``{"error": "not_found", ...}`` on stdout with JSON output),
     code 2 for a query that cannot name a show."""
-    from .search.resolve import resolve_anime
+    from .catalogue.resolve import resolve_anime
 
     try:
         return resolve_anime(conn, query)
@@ -338,7 +338,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """The franchise of a show as a timeline, its source work, and its latest figures."""
-    from .report.franchise import franchise_report
+    from .catalogue.franchise import franchise_report
     from .report.render_text import franchise_text
 
     with _readonly(db) as conn:
@@ -616,10 +616,10 @@ def claims(
     db: DbOption = None,
 ) -> None:
     """What the stored articles claim about a show, beside the catalogue, with conflicts."""
+    from .catalogue.resolve import resolve_anime
     from .claims.articles import load_claims
     from .claims.reconcile import reconcile
     from .report.render_claims import reconciliation_text
-    from .search.resolve import resolve_anime
 
     with _readonly(db) as conn:
         def run() -> Any:

@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..report.franchise import franchise_report
+from ..catalogue.franchise import franchise_report
 from ..search.normalize import compact, normalize
 from .articles import article_citations
 from .model import OUTLOOK_FIELDS, Claim

@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..catalogue.franchise import FranchiseReport, franchise_report
 from ..claims.articles import article_citations, load_claims
 from ..claims.reconcile import reconcile
 from ..errors import NotFoundError
 from ..link.status import ArticleStatement, nice_date, series_status
-from .franchise import FranchiseReport, franchise_report
 from .labels import (
     HORIZON_LABELS,
     field_label,
