@@ -194,11 +194,12 @@ def crosswalk_ids(conn: Conn, mal_id: int) -> dict[str, Any] | None:
 
 def tvdb_seasons(conn: Conn) -> list[tuple[Any, ...]]:
     """(mal_id, type, tvdb_id, tvdb_season, episode_offset) of every MAL id the crosswalk
-    maps to a TVDB season (1 or later)."""
+    maps to a TVDB season (1 or later), by TVDB series, season, AniDB id and MAL id."""
     return [tuple(r) for r in conn.execute(
         "SELECT c.mal_id, c.type, t.tvdb_id, t.tvdb_season, t.episode_offset FROM crosswalk c"
         " JOIN tvdb_season t ON t.anidb_id = c.anidb_id"
-        " WHERE t.tvdb_id IS NOT NULL AND t.tvdb_season >= 1")]
+        " WHERE t.tvdb_id IS NOT NULL AND t.tvdb_season >= 1"
+        " ORDER BY t.tvdb_id, t.tvdb_season, t.anidb_id, c.mal_id")]
 
 
 def tvdb_seasons_of(conn: Conn, mal_ids: Sequence[int]) -> list[tuple[Any, ...]]:
