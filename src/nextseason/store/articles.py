@@ -85,7 +85,7 @@ def status_claims_about(conn: Conn, mal_ids: Sequence[int]) -> list[tuple[Any, .
     return [tuple(r) for r in conn.execute(
         "SELECT c.value, c.qualifier, c.article_id, c.as_of, c.quote FROM claim c"
         f" WHERE c.field = 'renewal_status' AND c.subject_mal_id IN ({marks(len(mal_ids))})"
-        " ORDER BY c.as_of", list(mal_ids))]
+        " ORDER BY c.as_of NULLS FIRST", list(mal_ids))]
 
 
 _ARTICLE_SELECT = (

@@ -167,7 +167,7 @@ def anime_titles(conn: Conn, mal_ids: Sequence[int]) -> dict[int, str]:
 def english_title(conn: Conn, mal_id: int) -> str | None:
     """The English title the newest snapshot gives, or None."""
     row = conn.execute("SELECT title FROM title WHERE mal_id = ? AND kind = 'english'"
-                       " ORDER BY snapshot_id DESC LIMIT 1", (mal_id,)).fetchone()
+                       " ORDER BY snapshot_id DESC NULLS LAST LIMIT 1", (mal_id,)).fetchone()
     return str(row[0]) if row else None
 
 
@@ -207,7 +207,8 @@ def anime_brief(conn: Conn, mal_ids: Sequence[int]) -> dict[int, Any]:
 def franchise_series_members(conn: Conn, franchise_id: int) -> list[Any]:
     """(mal_id, type, start_date, newest members) of a franchise's TV and ONA entries."""
     return conn.execute(
-        "SELECT a.mal_id, a.type, a.start_date, COALESCE((SELECT o.value FROM observation o"
+        "SELECT a.mal_id, a.type, a.start_date,"
+        " COALESCE((SELECT CAST(o.value AS NUMERIC) FROM observation o"
         "   WHERE o.entity_type = 'anime' AND o.entity_id = a.mal_id AND o.metric = 'members'"
         "   ORDER BY o.observed_at DESC LIMIT 1), 0) FROM anime a"
         " WHERE a.franchise_id = ? AND a.type IN ('TV', 'ONA')", (franchise_id,)).fetchall()
@@ -243,7 +244,7 @@ def franchise_members(conn: Conn, franchise_id: int | None, mal_id: int) -> list
         ).fetchall()
     return conn.execute(
         "SELECT a.*, (SELECT title FROM title t WHERE t.mal_id = a.mal_id AND"
-        " t.kind = 'english' ORDER BY snapshot_id DESC LIMIT 1) AS english"
+        " t.kind = 'english' ORDER BY snapshot_id DESC NULLS LAST LIMIT 1) AS english"
         " FROM anime a WHERE franchise_id = ?"
         " ORDER BY CASE WHEN start_date IS NULL THEN 1 ELSE 0 END, start_date, mal_id",
         (franchise_id,),

@@ -111,7 +111,7 @@ def sequel_chain_by_start(conn: Conn) -> list[tuple[int, int]]:
     """Every (prequel, sequel) edge, the earliest-starting sequel first."""
     return [(int(r[0]), int(r[1])) for r in conn.execute(
         "SELECT l.prequel_id, l.sequel_id FROM sequel_link l JOIN anime a"
-        " ON a.mal_id = l.sequel_id ORDER BY a.start_date, l.sequel_id")]
+        " ON a.mal_id = l.sequel_id ORDER BY a.start_date NULLS FIRST, l.sequel_id")]
 
 
 def replace_franchises(conn: Conn, franchises: Iterable[tuple[int, str, Sequence[int]]]

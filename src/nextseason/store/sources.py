@@ -152,7 +152,8 @@ def works_adapted_by(conn: Conn, mal_ids: Sequence[int]) -> list[Any]:
     return conn.execute(
         f"SELECT DISTINCT s.*, a.mal_id AS adapted_by, a.method FROM adaptation_link a"
         f" JOIN source_work s ON s.manga_id = a.manga_id"
-        f" WHERE a.mal_id IN ({marks(len(mal_ids))}) ORDER BY s.start_year, s.manga_id",
+        f" WHERE a.mal_id IN ({marks(len(mal_ids))}) ORDER BY s.start_year NULLS FIRST,"
+        f" s.manga_id",
         list(mal_ids)).fetchall()
 
 
@@ -162,7 +163,8 @@ def works_titled_like(conn: Conn, prefix: str, other_than: int, limit: int = 20)
     pattern = prefix.replace("%", "").replace("_", "") + "%"
     return conn.execute(
         "SELECT * FROM source_work WHERE lower(title) LIKE lower(?) AND manga_id != ?"
-        " ORDER BY start_year, manga_id LIMIT ?", (pattern, other_than, limit)).fetchall()
+        " ORDER BY start_year NULLS FIRST, manga_id LIMIT ?",
+        (pattern, other_than, limit)).fetchall()
 
 
 def video_sales_of(conn: Conn, mal_ids: Sequence[int]) -> list[Any]:
@@ -218,7 +220,7 @@ def tvdb_later_seasons(conn: Conn, tvdb_id: int, after: int) -> list[tuple[Any, 
         " LEFT JOIN crosswalk c ON c.anidb_id = t.anidb_id"
         " WHERE t.tvdb_id = ? AND t.tvdb_season > ?"
         " AND (c.mal_id IS NULL OR c.mal_id NOT IN (SELECT mal_id FROM anime))"
-        " ORDER BY t.tvdb_season, t.episode_offset, t.anidb_id", (tvdb_id, after))]
+        " ORDER BY t.tvdb_season, t.episode_offset NULLS FIRST, t.anidb_id", (tvdb_id, after))]
 
 
 def sequel_rules(conn: Conn) -> list[tuple[Any, ...]]:
