@@ -624,8 +624,7 @@ def claims(
     with _readonly(db) as conn:
         def run() -> Any:
             mal_id = resolve_anime(conn, query)
-            urls = dict(conn.execute("SELECT id, url FROM article").fetchall())
-            return reconcile(conn, mal_id, load_claims(conn, mal_id), urls)
+            return reconcile(conn, mal_id, load_claims(conn, mal_id))
 
         rec = _run(run)
     if json_:

@@ -238,8 +238,9 @@ def _classify(f: str, clusters: list[list[Evidence]]) -> tuple[str, Any, str]:
 def reconcile(conn: Conn, mal_id: int, claims: list[Claim],
               urls: dict[str, str | None] | None = None) -> Reconciliation:
     """Group, classify and choose, for the show ``mal_id`` (see the module docstring)."""
-    urls = urls or {}
     cites = article_citations(conn)
+    if urls is None:  # every stored article's address
+        urls = {aid: url for aid, (_, _, url) in cites.items()}
     title = catalogue.anime_title(conn, mal_id)
     groups: dict[tuple[str, str | None], list[Evidence]] = defaultdict(list)
     facts = catalogue_facts(conn, mal_id)

@@ -15,7 +15,7 @@ __all__ = [
     "replace_forecasts",
     "forecast_made",
     "series_of",
-    "stored_forecast",
+    "forecast_row",
     "forecasts_ended_between",
     "recent_forecasts",
     "forecast_end_dates",
@@ -57,7 +57,7 @@ def series_of(conn: Conn, mal_id: int) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
-def stored_forecast(conn: Conn, latest_id: int) -> Any:
+def forecast_row(conn: Conn, latest_id: int) -> Any:
     """Every column of a series' stored forecast, and its latest season's title
     (``latest_title``); None when it has none."""
     return conn.execute(

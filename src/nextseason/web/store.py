@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..search.index import SearchIndex
 from ..store import connect_readonly
+from ..store.snapshots import newest_catalogue_date
 
 if TYPE_CHECKING:
     from ..report.outlook import OutlookReport
@@ -87,9 +88,8 @@ class WebStore:
         """"catalogue as of 24 March 2025, 20 months ago", for every page's footer."""
         from ..report.outlook import data_age
 
-        row = self.conn().execute(
-            "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()
-        return data_age(row[0], self.today()) if row and row[0] else "no catalogue loaded"
+        newest = newest_catalogue_date(self.conn())
+        return data_age(newest, self.today()) if newest else "no catalogue loaded"
 
     def _outlook(self, mal_id: int) -> OutlookReport:
         from ..report.outlook import build_outlook
