@@ -151,11 +151,11 @@ class Recordings:
     def __iter__(self) -> Iterator[Recording]:
         return iter(self.all)
 
-    def jikan(self, path: str, query: Mapping[str, str] | list[tuple[str, str]] = ()
+    def jikan(self, path: str, query: Mapping[str, str] | list[tuple[str, str]] | None = None
               ) -> Recording | None:
         """The recording answering ``GET <path>?<query>`` (path with or without ``/v4``)."""
-        return self._jikan.get(jikan_key(path, list(query.items())
-                                         if isinstance(query, Mapping) else list(query)))
+        pairs = list(query.items()) if isinstance(query, Mapping) else list(query or ())
+        return self._jikan.get(jikan_key(path, pairs))
 
     def anilist(self, variables: Mapping[str, Any] | None) -> Recording | None:
         """The recording answering a GraphQL request with these variables."""
@@ -206,7 +206,8 @@ class ReplayServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{name}:{port}"
 
 
 class _Handler(BaseHTTPRequestHandler):
