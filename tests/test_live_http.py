@@ -308,13 +308,21 @@ def test_no_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
     assert not (tmp_path / "other").exists()
 
 
-def test_errors_are_not_cached(tmp_path: Path) -> None:
+def test_not_found_is_cached_other_errors_are_not(tmp_path: Path) -> None:
     clock, replay = FakeClock(), Replay()
     with jikan(replay, clock, tmp_path) as client:
         for _ in range(2):
-            with pytest.raises(ApiNotFoundError):
+            with pytest.raises(ApiNotFoundError) as info:
                 client.http.get("anime/-1")
-    assert replay.count == 2
+        assert replay.count == 1
+        assert "HttpException: Not Found (answer of 2026-11-30T09:00:00+00:00, cached)" \
+            in str(info.value)
+        with pytest.raises(ApiUnavailableError):
+            client.http.get("reviews/anime")
+        tries = replay.count
+        with pytest.raises(ApiUnavailableError):
+            client.http.get("reviews/anime")
+        assert replay.count == 2 * tries - 1
 
 
 def test_graphql_cache_key_includes_variables(tmp_path: Path) -> None:

@@ -288,7 +288,8 @@ class AniListClient:
         answer = self.http.post_json({"query": query, "variables": variables}, label=label)
         return answer.data, f"{answer.url} {label}", answer.fetched_at.isoformat()
 
-    def _media(self, variables: dict[str, Any]) -> RemoteAnime:
+    def media(self, variables: dict[str, Any]) -> RemoteAnime:
+        """The anime ``Media(id:, idMal:)`` answers for these variables."""
         body, url, fetched_at = self.query(MEDIA_QUERY, variables)
         node = Node(body, url).req("data").req("Media")
         if node.value is None:
@@ -301,11 +302,11 @@ class AniListClient:
 
     def anime_by_mal_id(self, mal_id: int) -> RemoteAnime:
         _check_id(mal_id, "MyAnimeList")
-        return self._media({"idMal": mal_id})
+        return self.media({"idMal": mal_id})
 
     def anime(self, anilist_id: int) -> RemoteAnime:
         _check_id(anilist_id, "AniList")
-        return self._media({"id": anilist_id})
+        return self.media({"id": anilist_id})
 
     def pages(self, query: str, variables: dict[str, Any]) -> Iterator[RemoteAnime]:
         """Every anime of a ``Page`` query, page after page (``$page``/``$perPage`` set

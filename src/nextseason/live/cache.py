@@ -4,7 +4,8 @@ An entry is keyed by the request (method, URL with its query, and for GraphQL th
 text and variables), and stores the status, the body as received and the date it was
 fetched. A read returns it while it is younger than the caller's time-to-live; the fetch
 date travels with it, so a record built from a cached answer says when the API said so.
-Only good answers are stored (HTTP 2xx, valid JSON, no error body). Files are written
+Only good answers (HTTP 2xx, valid JSON, no error body) and "not found" answers (HTTP
+404) are stored; rate limits, server errors and broken bodies never are. Files are written
 atomically (a temporary file renamed into place), so an interrupted run leaves no torn
 entry; an unreadable entry is a miss and is overwritten.
 """

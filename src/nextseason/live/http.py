@@ -14,8 +14,9 @@
   404 → :class:`ApiNotFoundError`; 429 past the limit → :class:`RateLimitedError`; 5xx or
   no connection past the limit → :class:`ApiUnavailableError`; another 4xx, an error body
   in a 200, HTML, truncated or non-JSON bodies → :class:`ApiResponseError`.
-* **Cache**: good answers are kept (see :mod:`nextseason.live.cache`) and reused while
-  younger than the API's time-to-live; ``use_cache=False`` neither reads nor writes.
+* **Cache**: good answers, and 404s (an id the API does not know, so a rerun does not
+  ask again), are kept (see :mod:`nextseason.live.cache`) and reused while younger than
+  the API's time-to-live; ``use_cache=False`` neither reads nor writes.
 * **Time** comes from an injectable :class:`Clock` (``monotonic``, ``sleep``, ``now``), so
   tests never wait and never depend on the wall clock.
 """
@@ -277,6 +278,11 @@ class HttpCore:
             hit = self.cache.get(key, ttl=self.ttl, now=self.clock.now())
             if hit is not None:
                 self.cache_hits += 1
+                if hit.status == 404:
+                    message = self._error_message(hit.body, "") or "not found"
+                    raise ApiNotFoundError(f"{self.name} says: {message} (answer of "
+                                           f"{hit.fetched_at.isoformat()}, cached)",
+                                           url=where, status=404)
                 return ApiResponse(url=url, status=hit.status, fetched_at=hit.fetched_at,
                                    data=json.loads(hit.body), from_cache=True)
         last: ApiError | None = None
@@ -308,6 +314,12 @@ class HttpCore:
             except (RateLimitedError, ApiUnavailableError) as exc:
                 last = exc
                 continue
+            except ApiNotFoundError:
+                if self.cache is not None and response.status_code == 404:
+                    self.cache.put(key, CachedAnswer(url=url, status=404, body=text,
+                                                     fetched_at=fetched_at),
+                                   method=method, payload=payload)
+                raise
             if self.cache is not None:
                 self.cache.put(key, CachedAnswer(url=url, status=response.status_code,
                                                  body=text, fetched_at=fetched_at),
