@@ -8,8 +8,16 @@ import random
 
 import httpx
 import pytest
-from live_support import ANILIST, RECORDED, FakeClock, Replay, needs_recordings, recordings, \
-    response_of, variables_of
+from live_support import (
+    ANILIST,
+    RECORDED,
+    FakeClock,
+    Replay,
+    needs_recordings,
+    recordings,
+    response_of,
+    variables_of,
+)
 
 from nextseason.errors import (
     ApiNotFoundError,

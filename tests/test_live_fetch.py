@@ -4,6 +4,7 @@ what is skipped and what is fatal; and the same over real HTTP on loopback."""
 from __future__ import annotations
 
 import copy
+import json
 import random
 from dataclasses import replace
 from datetime import date
@@ -129,7 +130,7 @@ def test_anilist_now_and_upcoming_use_today() -> None:
     run("anilist", replay, season="now", today=date(2026, 11, 30))
     run("anilist", replay, season="upcoming", today=date(2026, 11, 30))
     asked = [(v["season"], v["seasonYear"]) for v in
-             (__import__("json").loads(r.content)["variables"] for r in replay.seen)]
+             (json.loads(r.content)["variables"] for r in replay.seen)]
     assert asked == [("FALL", 2026), ("WINTER", 2027)]
 
 

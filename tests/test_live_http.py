@@ -13,8 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live_support import ANILIST, JIKAN, FakeClock, Replay, needs_recordings, recordings, \
-    response_of
+from live_support import (
+    ANILIST,
+    JIKAN,
+    FakeClock,
+    Replay,
+    needs_recordings,
+    recordings,
+    response_of,
+)
 
 from nextseason.errors import (
     ApiError,
