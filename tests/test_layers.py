@@ -25,7 +25,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"textsafe", "fixtures"}),  # untrusted text; the synthetic test data
     frozenset({"store"}),  # the SQL: schema, migrations, typed reads and writes
     frozenset({"search"}),  # title keys and the in-memory index
-    frozenset({"ingest", "live"}),  # raw files and live sources → the store
+    frozenset({"ingest"}),  # the raw files → the store
+    frozenset({"live"}),  # the live sources' clients (Jikan, AniList; dates parsed as ingest)
     frozenset({"link"}),  # sequel links, franchises, adaptation links, the status
     frozenset({"catalogue"}),  # the catalogue read-model: resolve a query, a franchise
     frozenset({"claims", "forecast"}),  # articles → claims; features → model → forecasts
