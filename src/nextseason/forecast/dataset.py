@@ -55,7 +55,7 @@ class _State:
 def _state(conn: sqlite3.Connection, as_of: str) -> _State:
     cat = catalogue_at(conn, as_of)
     newest = conn.execute(
-        "SELECT max(s.as_of) FROM snapshot s WHERE EXISTS"
+        "SELECT max(s.as_of) FROM snapshot s WHERE s.kind = 'catalogue' AND EXISTS"
         " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)").fetchone()[0]
     use_links = newest is None or as_of > newest
     graph = sequel_graph_at(conn, as_of, set(cat["mal_id"]), use_links=use_links)

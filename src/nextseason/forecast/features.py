@@ -162,7 +162,8 @@ def compute_features(
         pd.Timestamp(f"{int(sales_end)}-12-31") if sales_end is not None else cutoff,
         cutoff) - pd.DateOffset(months=6)
     rel_end = conn.execute(
-        "SELECT max(s.as_of) FROM snapshot s WHERE s.as_of <= ? AND EXISTS"
+        "SELECT max(s.as_of) FROM snapshot s WHERE s.kind = 'catalogue' AND s.as_of <= ?"
+        " AND EXISTS"
         " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)", (as_of,)).fetchone()[0]
     relations_until = pd.Timestamp(rel_end) if rel_end is not None else None
 

@@ -84,7 +84,10 @@ def _code_digest() -> str:
 
 def _cache_key(conn: sqlite3.Connection, as_of: str, model: str) -> str:
     h = hashlib.sha256(f"{__version__}|{_code_digest()}|{as_of}|{model}".encode())
-    for name, digest in conn.execute("SELECT name, content_hash FROM snapshot ORDER BY name"):
+    # live refreshes are dated after the newest catalogue and never train the model: a
+    # refresh reuses the model trained before it
+    for name, digest in conn.execute("SELECT name, content_hash FROM snapshot"
+                                     " WHERE kind <> 'live' ORDER BY name"):
         h.update(f"|{name}:{digest}".encode())
     return h.hexdigest()[:24]
 

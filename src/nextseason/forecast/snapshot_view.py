@@ -149,7 +149,7 @@ def sequel_graph_at(
             graph.add(a, b) if kind == "Sequel" else graph.add(b, a)
     if use_links is None:
         newest = conn.execute(
-            "SELECT max(s.as_of) FROM snapshot s WHERE EXISTS"
+            "SELECT max(s.as_of) FROM snapshot s WHERE s.kind = 'catalogue' AND EXISTS"
             " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)"
         ).fetchone()[0]
         use_links = newest is None or as_of > newest

@@ -33,7 +33,8 @@ from .sources import (
     tvdb_candidates,
 )
 
-__all__ = ["SequelEdge", "LinkStats", "predict_sequel_edges", "link_catalogue", "METHODS"]
+__all__ = ["SequelEdge", "LinkStats", "predict_sequel_edges", "link_catalogue", "relink",
+           "METHODS"]
 
 
 @dataclass(frozen=True)
@@ -158,26 +159,33 @@ def predict_sequel_edges(
     return resolve(candidates, entries, recap_ids(conn))
 
 
+def relink(conn: sqlite3.Connection) -> LinkStats:
+    """Rewrite ``sequel_link`` and the franchises from the whole catalogue, inside the
+    caller's transaction (a refresh relinks inside the transaction that adds its snapshot)."""
+    edges = predict_sequel_edges(conn)
+    stats = LinkStats(sequel_links=len(edges))
+    for e in edges:
+        setattr(stats, e.method, getattr(stats, e.method) + 1)
+    conn.execute("DELETE FROM sequel_link")
+    conn.executemany(
+        "INSERT INTO sequel_link (prequel_id, sequel_id, method, evidence)"
+        " VALUES (?, ?, ?, ?)",
+        [(e.prequel_id, e.sequel_id, e.method, e.evidence) for e in edges],
+    )
+    franchises = find_franchises(conn, [(e.prequel_id, e.sequel_id) for e in edges])
+    stats.franchises = write_franchises(conn, franchises)
+    stats.largest_franchise = max((f.size for f in franchises), default=0)
+    return stats
+
+
 def link_catalogue(conn: sqlite3.Connection) -> LinkStats:
     """Rewrite ``sequel_link`` and the franchises from the whole catalogue, atomically.
 
     Runs inside one ``BEGIN IMMEDIATE`` transaction; running it twice gives the same tables.
     """
-    edges = predict_sequel_edges(conn)
-    stats = LinkStats(sequel_links=len(edges))
-    for e in edges:
-        setattr(stats, e.method, getattr(stats, e.method) + 1)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.execute("DELETE FROM sequel_link")
-        conn.executemany(
-            "INSERT INTO sequel_link (prequel_id, sequel_id, method, evidence)"
-            " VALUES (?, ?, ?, ?)",
-            [(e.prequel_id, e.sequel_id, e.method, e.evidence) for e in edges],
-        )
-        franchises = find_franchises(conn, [(e.prequel_id, e.sequel_id) for e in edges])
-        stats.franchises = write_franchises(conn, franchises)
-        stats.largest_franchise = max((f.size for f in franchises), default=0)
+        stats = relink(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
