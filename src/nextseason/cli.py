@@ -141,6 +141,10 @@ def _run(fn: Callable[[], T]) -> T:
         raise
 
 
+_KEPT = {"watchlist": "watched shows", "series_history": "recorded series states",
+         "live snapshot": "refreshed snapshots"}
+
+
 def _today() -> date:
     """Today, read once at the edge; the library is given it (tests pass their own)."""
     return date.today()
@@ -299,7 +303,7 @@ def build(
         out.print("Linker: " + ", ".join(f"{k} {v:,}" for k, v in report.link_stats.items()))
     if report.kept:
         out.print("Kept from the previous database: "
-                  + ", ".join(f"{v:,} {k}s" for k, v in report.kept.items()))
+                  + ", ".join(f"{v:,} {_KEPT.get(k, k + 's')}" for k, v in report.kept.items()))
     if report.shrunk:
         err.print("[yellow]warning:[/yellow] allowed to shrink: "
                   + escape("; ".join(report.shrunk)))

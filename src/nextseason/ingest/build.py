@@ -25,7 +25,8 @@ from ..errors import (
     ShrinkError,
     StoreError,
 )
-from ..store.carry import carry_user_data, held_counts, shrinkage
+from ..store.carry import carry_live_snapshots, carry_user_data, held_counts, shrinkage
+from ..store.coverage import write_build_coverage
 from ..store.db import connect, connect_readonly
 from .context import ImportContext, ImportResult, record_errors
 from .readers import sha256_file
@@ -148,6 +149,20 @@ def _link(conn: sqlite3.Connection) -> dict[str, int]:
     return stats
 
 
+def _record_states(conn: sqlite3.Connection) -> int:
+    """Each series' state as of the newest source, where it changed (series_history)."""
+    from ..link.status import SOURCE_NAMES
+    from ..track.state import all_series_members, record_states
+
+    row = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()
+    cat = conn.execute("SELECT name FROM snapshot WHERE kind = 'catalogue'"
+                       " ORDER BY as_of DESC LIMIT 1").fetchone()
+    if not row or not row[0] or not cat:
+        return 0
+    return record_states(conn, all_series_members(conn), str(row[0]), snapshot=str(cat[0]),
+                         source=f"{SOURCE_NAMES['catalogue']} (build)")
+
+
 def _stale_temporaries(target: Path) -> list[Path]:
     """Temporary files of earlier builds into ``target`` whose process is gone (killed)."""
     stale = []
@@ -233,6 +248,10 @@ def build(
             report.results[source.name] = import_source(conn, data_dir, source, progress)
         progress.stage("aliases")
         report.counts["fan_aliases"] = _add_fan_aliases(conn)
+        if old is not None:
+            progress.stage("carrying over refreshed snapshots")
+            report.kept["live snapshot"] = carry_live_snapshots(old, conn)
+        write_build_coverage(conn)
         conn.execute("COMMIT")
         progress.stage("linking sequels and franchises")
         report.link_stats = _link(conn)
@@ -264,7 +283,12 @@ def build(
         if old is not None:
             progress.stage("carrying over articles and claims")
             conn.execute("BEGIN IMMEDIATE")
-            report.kept = carry_user_data(old, conn)
+            report.kept.update(carry_user_data(old, conn))
+            conn.execute("COMMIT")
+        if forecasts:
+            progress.stage("recording each series' state")
+            conn.execute("BEGIN IMMEDIATE")
+            report.counts["history"] = _record_states(conn)
             conn.execute("COMMIT")
         conn.execute("ANALYZE")
         conn.execute("VACUUM")
