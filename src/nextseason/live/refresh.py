@@ -48,7 +48,9 @@ from .records import RemoteAnime
 __all__ = ["Fetch", "RefreshProgress", "RefreshReport", "refresh", "SOURCES", "FOLLOW_KINDS",
            "MAX_FOLLOW"]
 
-SOURCES = ("jikan", "anilist")
+SOURCES = ("jikan", "anilist", "both")
+#: how the records of each ``--source`` are named in the store (a snapshot's ``file``)
+SOURCE_TAGS = {"jikan": "jikan", "anilist": "anilist", "both": "jikan+anilist"}
 #: relation kinds whose targets a refresh fetches too when they were not asked for
 FOLLOW_KINDS = frozenset({"Sequel"})
 #: at most this many follow-up entries per source and refresh
@@ -56,10 +58,11 @@ MAX_FOLLOW = 40
 
 
 class Fetch(Protocol):
-    """What the refresh needs of a client: the records of ``ids`` or of a ``season``."""
+    """What the refresh needs of a client (:func:`nextseason.live.fetch`, its settings bound):
+    the records of ``ids`` or of a ``season``, progress as (done, total or None, what)."""
 
     def __call__(self, source: str, *, ids: Sequence[int] = (), season: str | None = None,
-                 progress: Callable[[int, int], None] | None = None
+                 progress: Callable[[int, int | None, str], None] | None = None
                  ) -> Iterable[RemoteAnime]: ...
 
 
@@ -67,7 +70,7 @@ class RefreshProgress:
     """Receives progress events; the CLI draws them with Rich. The default does nothing."""
 
     def fetching(self, source: str, what: str) -> None: ...
-    def advance(self, source: str, done: int, total: int) -> None: ...
+    def advance(self, source: str, done: int, total: int | None, what: str) -> None: ...
     def stage(self, name: str) -> None: ...
 
 
@@ -106,8 +109,8 @@ class _Clock:
 def _fetch_source(conn: sqlite3.Connection, fetch: Fetch, source: str, ids: Sequence[int],
                   season: str | None, progress: RefreshProgress, report: RefreshReport,
                   follow: bool) -> list[RemoteAnime]:
-    def tick(done: int, total: int) -> None:
-        progress.advance(source, done, total)
+    def tick(done: int, total: int | None, what: str) -> None:
+        progress.advance(source, done, total, what)
 
     records: list[RemoteAnime] = []
     if ids:
@@ -165,6 +168,7 @@ def refresh(conn: sqlite3.Connection, *, fetch: Fetch, sources: Sequence[str],
     for source, records in fetched.items():
         if not records:
             continue
+        source = SOURCE_TAGS[source]
         digest = content_hash(source, records)
         same = find_same_content(conn, source, digest)
         if same is not None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 from ..link.seasons import Installment, number_installments
+from ..store.refresh import stated_relations
 
 __all__ = [
     "TimelineEntry",
@@ -100,6 +101,8 @@ class FranchiseReport:
     history: list[Observation]
     sales: list[SalesRecord]
     snapshots: dict[str, str]
+    #: the typed relations each snapshot (a refresh among them) states for this entry
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -260,4 +263,5 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
         history=history,
         sales=sales,
         snapshots={name: as_of for name, as_of in snapshots.values()},
+        relations=[asdict(r) for r in stated_relations(conn, mal_id)],
     )

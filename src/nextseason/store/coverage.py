@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from .conn import Conn
 
 __all__ = ["TOPICS", "Coverage", "write_build_coverage", "write_live_coverage",
-           "read_coverage", "refreshed", "SOURCE_LABELS"]
+           "read_coverage", "refreshed", "SOURCE_LABELS",
+           "newest_data_date"]
 
 #: topics a snapshot can cover, in the order the outlook names them
 TOPICS = ("catalogue", "figures", "typed_relations", "volumes", "video_sales", "manga_sales",
           "crosswalk", "rules")
 #: who says it, by live source
-SOURCE_LABELS = {"jikan": "MyAnimeList (via Jikan)", "anilist": "AniList"}
+SOURCE_LABELS = {"jikan": "MyAnimeList (via Jikan)", "anilist": "AniList",
+                 "jikan+anilist": "MyAnimeList (via Jikan) and AniList"}
 _RAW_SOURCES = {"catalogue": "MyAnimeList", "sales": "Someanithing", "source_works":
                 "MyAnimeList", "crosswalk": "Fribb's anime-lists", "rules": "erengy's rules"}
 
@@ -119,3 +121,9 @@ def refreshed(conn: Conn, mal_id: int) -> tuple[str, str] | None:
         " JOIN coverage c ON c.snapshot_id = s.id AND c.topic = 'catalogue'"
         " WHERE r.mal_id = ? ORDER BY s.as_of DESC, s.id DESC LIMIT 1", (mal_id,)).fetchone()
     return (str(row[0]), str(row[1])) if row else None
+
+
+def newest_data_date(conn: Conn) -> str | None:
+    """The date of the newest snapshot of any kind (a refresh's, the rules', …)."""
+    row = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()
+    return str(row[0]) if row and row[0] else None

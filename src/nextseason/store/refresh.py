@@ -28,7 +28,7 @@ from .conn import Conn
 __all__ = ["LIVE_KIND", "StoredLive", "content_hash", "find_same_content", "snapshot_name",
            "write_live_snapshot", "live_snapshots", "anilist_to_mal", "known_ids",
            "replace_forecasts", "franchise_members", "upsert_anime", "snapshot_entries",
-           "series_entries"]
+           "series_entries", "StatedRelation", "stated_relations"]
 
 #: the snapshot kind of a refresh
 LIVE_KIND = "live"
@@ -55,6 +55,7 @@ def _content(record: RemoteAnime) -> dict[str, object]:
     d.pop("fetched_at", None)
     d.pop("url", None)
     d["figures"] = dict(sorted(record.figures.items()))
+    d["sources"] = [list(x[:2]) for x in record.sources]  # (source, url): not the fetch time
     return d
 
 
@@ -173,7 +174,8 @@ def write_live_snapshot(conn: Conn, source: str, records: Sequence[RemoteAnime],
                 "INSERT INTO observation (entity_type, entity_id, metric, value, observed_at,"
                 " snapshot_id) VALUES ('anime', ?, 'status', ?, ?, ?)",
                 (mal_id, r.status, as_of, snap))
-        for kind, names in (("studio", r.studios), ("genre", r.genres)):
+        for kind, names in (("studio", r.studios), ("genre", r.genres), ("theme", r.themes),
+                            ("demographic", r.demographics)):
             for tag in dict.fromkeys(names):
                 conn.execute(
                     "INSERT INTO anime_tag (mal_id, tag_id, snapshot_id) VALUES (?, ?, ?)"
@@ -285,3 +287,28 @@ def series_entries(conn: Conn, mal_ids: Iterable[int]) -> list[int]:
             f"SELECT mal_id FROM anime WHERE mal_id IN ({','.join('?' * len(chunk))})"
             " AND (type IN ('TV', 'ONA') OR type IS NULL OR type = 'Unknown')", chunk)]
     return out
+
+
+@dataclass(frozen=True)
+class StatedRelation:
+    kind: str  # Sequel, Prequel, Side story, Adaptation, ...
+    to_type: str  # anime | manga
+    to_id: int
+    to_title: str | None  # the anime's or source work's title, when the store has it
+    source: str  # the snapshot that states it
+    as_of: str
+
+
+def stated_relations(conn: Conn, mal_id: int) -> list[StatedRelation]:
+    """The typed relations every snapshot (a refresh among them) states from ``mal_id``,
+    newest snapshot first."""
+    return [StatedRelation(str(r[0]), str(r[1]), int(r[2]),
+                           None if r[3] is None else str(r[3]), str(r[4]), str(r[5]))
+            for r in conn.execute(
+                "SELECT r.kind, r.to_type, r.to_id,"
+                " CASE WHEN r.to_type = 'anime' THEN a.title ELSE w.title END,"
+                " s.name, s.as_of FROM relation r JOIN snapshot s ON s.id = r.snapshot_id"
+                " LEFT JOIN anime a ON r.to_type = 'anime' AND a.mal_id = r.to_id"
+                " LEFT JOIN source_work w ON r.to_type = 'manga' AND w.manga_id = r.to_id"
+                " WHERE r.from_id = ? ORDER BY s.as_of DESC, s.id DESC, r.kind, r.to_id",
+                (mal_id,))]
