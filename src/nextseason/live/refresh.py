@@ -30,7 +30,7 @@ from typing import Protocol
 
 from ..errors import ConfigError, NextseasonError
 from ..store.conn import atomic
-from ..store.coverage import SOURCE_LABELS, write_live_coverage
+from ..store.coverage import SOURCE_LABELS, newest_snapshot, write_live_coverage
 from ..store.refresh import (
     StoredLive,
     content_hash,
@@ -190,6 +190,12 @@ def refresh(conn: sqlite3.Connection, *, fetch: Fetch, sources: Sequence[str],
         report.status_before[m] = series_status(conn, m, as_of_before).status
     with atomic(conn):
         with clock("write"):
+            # the state before, where none is recorded yet (a database built before series
+            # history existed): what the refresh changes is then a change
+            base = newest_snapshot(conn)
+            if base is not None and asked:
+                record_states(conn, franchise_members(conn, asked), base[1], snapshot=base[0],
+                              source=base[2])
             progress.stage("writing the snapshot")
             for source, records, digest in todo:
                 stored = write_live_snapshot(conn, source, records, digest=digest)

@@ -15,7 +15,7 @@ from .conn import Conn
 
 __all__ = ["TOPICS", "Coverage", "write_build_coverage", "write_live_coverage",
            "read_coverage", "refreshed", "SOURCE_LABELS",
-           "newest_data_date"]
+           "newest_data_date", "newest_snapshot"]
 
 #: topics a snapshot can cover, in the order the outlook names them
 TOPICS = ("catalogue", "figures", "typed_relations", "volumes", "video_sales", "manga_sales",
@@ -127,3 +127,16 @@ def newest_data_date(conn: Conn) -> str | None:
     """The date of the newest snapshot of any kind (a refresh's, the rules', …)."""
     row = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()
     return str(row[0]) if row and row[0] else None
+
+
+def newest_snapshot(conn: Conn) -> tuple[str, str, str] | None:
+    """(name, as_of, how to name it) of the newest snapshot of any kind."""
+    from ..link.status import SOURCE_NAMES, live_source_name
+
+    row = conn.execute("SELECT name, as_of, kind, file FROM snapshot"
+                       " ORDER BY as_of DESC, id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    label = (live_source_name(str(row[3])) if row[2] == "live"
+             else SOURCE_NAMES.get(str(row[2]), str(row[2])))
+    return str(row[0]), str(row[1]), label

@@ -91,6 +91,12 @@ class WebStore:
             "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()
         return data_age(row[0], self.today()) if row and row[0] else "no catalogue loaded"
 
+    def exists(self, mal_id: int) -> bool:
+        """Whether the catalogue has this MAL id."""
+        from ..store.refresh import known_ids
+
+        return bool(known_ids(self.conn(), [mal_id]))
+
     def _outlook(self, mal_id: int) -> OutlookReport:
         from ..report.outlook import build_outlook
 
