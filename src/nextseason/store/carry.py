@@ -135,6 +135,12 @@ def carry_live_snapshots(old: sqlite3.Connection, new: sqlite3.Connection) -> in
             "INSERT INTO snapshot (name, kind, as_of, file, content_hash, row_count,"
             " stored_count, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (name) DO NOTHING RETURNING id", tuple(snap)[1:]).fetchone()[0])
+        # the anime rows first (a refreshed entry may be new): the rows below refer to them
+        for row in old.execute(
+                "SELECT mal_id, title, type, source_type, episodes, start_date, start_precision,"
+                " end_date, end_precision, status, rating, season, season_year"
+                " FROM anime_version WHERE snapshot_id = ?", (snap[0],)).fetchall():
+            upsert_anime(new, int(row[0]), tuple(row)[1:], new_id)
         for table, cols in _LIVE_ROWS:
             names = ", ".join(cols)
             rows = old.execute(f"SELECT {names} FROM {table} WHERE snapshot_id = ?",
@@ -152,9 +158,4 @@ def carry_live_snapshots(old: sqlite3.Connection, new: sqlite3.Connection) -> in
                 "INSERT INTO anime_tag (mal_id, tag_id, snapshot_id) SELECT ?, id, ? FROM tag"
                 " WHERE kind = ? AND name = ? ON CONFLICT DO NOTHING",
                 (mal_id, new_id, kind, name))
-        for row in new.execute(
-                "SELECT mal_id, title, type, source_type, episodes, start_date, start_precision,"
-                " end_date, end_precision, status, rating, season, season_year"
-                " FROM anime_version WHERE snapshot_id = ?", (new_id,)).fetchall():
-            upsert_anime(new, int(row[0]), tuple(row)[1:], new_id)
     return len(snaps)
