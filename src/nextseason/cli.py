@@ -807,6 +807,8 @@ def refresh(
                   f" {report.link_stats.get('franchises', 0):,} franchises;"
                   f" {report.forecasts} forecasts remade; {report.history_rows} series"
                   " changed")
+        err.print("[dim]time (wall / CPU s): " + ", ".join(
+            f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in report.timings.items()) + "[/dim]")
         for m, after in report.status_after.items():
             before = report.status_before.get(m)
             if before is not None and before != after:

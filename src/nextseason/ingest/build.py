@@ -250,7 +250,9 @@ def build(
         report.counts["fan_aliases"] = _add_fan_aliases(conn)
         if old is not None:
             progress.stage("carrying over refreshed snapshots")
-            report.kept["live snapshot"] = carry_live_snapshots(old, conn)
+            live = carry_live_snapshots(old, conn)
+            if live:
+                report.kept["live snapshot"] = live
         write_build_coverage(conn)
         conn.execute("COMMIT")
         progress.stage("linking sequels and franchises")
@@ -283,7 +285,9 @@ def build(
         if old is not None:
             progress.stage("carrying over articles and claims")
             conn.execute("BEGIN IMMEDIATE")
-            report.kept.update(carry_user_data(old, conn))
+            # (the watchlist and the series history are named when they hold rows)
+            report.kept.update({k: v for k, v in carry_user_data(old, conn).items()
+                                if v or k in ("article", "claim")})
             conn.execute("COMMIT")
         if forecasts:
             progress.stage("recording each series' state")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from ..link.status import nice_date, series_status
+from ..store.history import entry
 from ..track.changes import Change
 from ..track.state import series_title
 
@@ -49,10 +50,11 @@ def premieres(conn: sqlite3.Connection, mal_ids: Iterable[int], today: str) -> l
         if st.status != "announced" or st.next is None or not st.series:
             continue
         ev = st.evidence[0]
-        row = conn.execute("SELECT title, start_date, start_precision FROM anime"
-                           " WHERE mal_id = ?", (st.next,)).fetchone()
+        row = entry(conn, st.next)
+        if row is None:
+            continue
         out[st.series[0]] = Premiere(
-            st.series[0], series_title(conn, st.series[0]), st.next, str(row[0]),
+            st.series[0], series_title(conn, st.series[0]), st.next, row[0],
             row[1], row[2] or _precision(row[1]), ev.name, ev.as_of or today)
     return sorted(out.values(), key=lambda p: (p.date or "9999", p.series_id))
 

@@ -13,7 +13,8 @@ from dataclasses import astuple, dataclass, fields
 
 from .conn import Conn
 
-__all__ = ["SeriesState", "append_states", "history", "stored_forecast", "COMPARED"]
+__all__ = ["SeriesState", "append_states", "history", "stored_forecast", "COMPARED", "entry",
+           "series_latest_ids", "franchise_of", "claims_about"]
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,36 @@ def stored_forecast(conn: Conn, mal_id: int) -> tuple[float, float, float, float
         " JOIN forecast f ON f.mal_id = s.latest_id WHERE s.mal_id = ?", (mal_id,)).fetchone()
     return (float(row[0]), float(row[1]), float(row[2]), float(row[3]), str(row[4])
             ) if row else None
+
+
+def entry(conn: Conn, mal_id: int) -> tuple[str, str | None, str | None] | None:
+    """(title, start_date, start_precision) of an entry, None when the catalogue lacks it."""
+    row = conn.execute("SELECT title, start_date, start_precision FROM anime WHERE mal_id = ?",
+                       (mal_id,)).fetchone()
+    return (str(row[0]), row[1], row[2]) if row else None
+
+
+def series_latest_ids(conn: Conn) -> list[int]:
+    """The latest season of every series the forecast tables know."""
+    return sorted({int(r[0]) for r in conn.execute(
+        "SELECT DISTINCT latest_id FROM forecast_series")})
+
+
+def franchise_of(conn: Conn, mal_id: int) -> list[int]:
+    """``mal_id`` and the other entries of its franchise."""
+    return [mal_id] + [int(r[0]) for r in conn.execute(
+        "SELECT mal_id FROM anime WHERE franchise_id = (SELECT franchise_id FROM anime"
+        " WHERE mal_id = ?) AND mal_id <> ? ORDER BY mal_id", (mal_id, mal_id))]
+
+
+def claims_about(conn: Conn, mal_ids: Sequence[int], fields: Sequence[str]
+                 ) -> list[tuple[str, int, str, str, str | None, str]]:
+    """(article_id, idx, field, value JSON, as_of, quote) of the stored claims about these
+    entries, in these fields, oldest first."""
+    ids = list(mal_ids)
+    return [(str(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], str(r[5])) for r in
+            conn.execute(
+                f"SELECT article_id, idx, field, value, as_of, quote FROM claim"
+                f" WHERE subject_mal_id IN ({','.join('?' * len(ids))}) AND field IN"
+                f" ({','.join('?' * len(fields))}) ORDER BY as_of, article_id, idx",
+                [*ids, *fields])]

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..link.status import nice_date
-from ..store.history import SeriesState, history
+from ..store.coverage import newest_data_date
+from ..store.history import SeriesState, claims_about, franchise_of, history
 from ..store.watch import watched
 
 __all__ = ["Change", "find_changes", "CHANCE_STEP"]
@@ -78,17 +79,10 @@ def _article_changes(conn: sqlite3.Connection, series_id: int, title: str,
                      since: str | None) -> list[Change]:
     from ..claims.articles import article_citations
 
-    members = [series_id] + [int(r[0]) for r in conn.execute(
-        "SELECT mal_id FROM anime WHERE franchise_id = (SELECT franchise_id FROM anime"
-        " WHERE mal_id = ?) AND mal_id <> ?", (series_id, series_id))]
-    marks = ",".join("?" * len(members))
     names = article_citations(conn)
     out = []
-    for article_id, idx, field, value, as_of, quote in conn.execute(
-        f"SELECT article_id, idx, field, value, as_of, quote FROM claim"
-        f" WHERE subject_mal_id IN ({marks}) AND field IN"
-        f" ({','.join('?' * len(_CLAIM_FIELDS))}) ORDER BY as_of, article_id, idx",
-        [*members, *_CLAIM_FIELDS]):
+    for article_id, idx, field, value, as_of, quote in claims_about(
+            conn, franchise_of(conn, series_id), _CLAIM_FIELDS):
         if since is not None and (as_of is None or as_of < since):
             continue
         name = names.get(article_id, (f"article {article_id[:8]}",))[0]
@@ -134,8 +128,8 @@ def _series_ids(conn: sqlite3.Connection, mal_ids: Iterable[int]) -> set[int]:
     from ..link.status import series_status
 
     out: set[int] = set()
+    today = newest_data_date(conn) or "9999-12-31"
     for m in mal_ids:
-        today = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()[0] or "9999-12-31"
         st = series_status(conn, m, today)
         out.add(st.series[0] if st.series else m)
     return out

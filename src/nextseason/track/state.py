@@ -12,19 +12,25 @@ import sqlite3
 from collections.abc import Iterable
 
 from ..link.status import series_status
-from ..store.history import SeriesState, append_states, stored_forecast
+from ..store.history import (
+    SeriesState,
+    append_states,
+    entry,
+    series_latest_ids,
+    stored_forecast,
+)
 
 __all__ = ["series_state", "record_states", "series_title", "all_series_members"]
 
 
 def series_title(conn: sqlite3.Connection, mal_id: int) -> str:
-    row = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
-    return str(row[0]) if row else f"MAL {mal_id}"
+    row = entry(conn, mal_id)
+    return row[0] if row else f"MAL {mal_id}"
 
 
 def _start(conn: sqlite3.Connection, mal_id: int) -> str | None:
-    row = conn.execute("SELECT start_date FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
-    return str(row[0]) if row and row[0] else None
+    row = entry(conn, mal_id)
+    return row[1] if row else None
 
 
 def series_state(conn: sqlite3.Connection, mal_id: int, today: str, *, snapshot: str,
@@ -50,8 +56,7 @@ def series_state(conn: sqlite3.Connection, mal_id: int, today: str, *, snapshot:
 
 def all_series_members(conn: sqlite3.Connection) -> list[int]:
     """One TV/ONA installment per series the forecast tables know (their latest seasons)."""
-    return sorted({int(r[0]) for r in conn.execute(
-        "SELECT DISTINCT latest_id FROM forecast_series")})
+    return series_latest_ids(conn)
 
 
 def record_states(conn: sqlite3.Connection, mal_ids: Iterable[int], today: str, *,
