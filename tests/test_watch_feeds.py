@@ -210,3 +210,25 @@ def test_refresh_against_the_loopback_replay_server(built_db: Path, tmp_path: Pa
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM snapshot WHERE kind = 'live'").fetchone()[0] == 1
     conn.close()
+
+
+def test_changes_include_new_article_claims(db: tuple[Path, int, str]) -> None:
+    from nextseason.track.changes import find_changes
+
+    path, a, title = db
+    conn = connect(path)
+    text = f"{title} season 2 has been announced for October 2026."
+    conn.execute("INSERT INTO article (id, url, title, published, published_source, format,"
+                 " text, origin, site) VALUES ('abcd1234abcd1234', 'https://news.example/s2',"
+                 " 'Season 2 confirmed', '2026-11-20', 'given', 'txt', ?,"
+                 " 'https://news.example/s2', 'news.example')", (text,))
+    conn.execute("INSERT INTO claim (article_id, idx, field, value, subject, subject_mal_id,"
+                 " quote, start, end, as_of, confidence) VALUES ('abcd1234abcd1234', 0,"
+                 " 'renewal_status', '\"announced\"', ?, ?, ?, 0, ?, '2026-11-20', 0.9)",
+                 (title, a, text, len(text)))
+    found = [c for c in find_changes(conn, series=[a]) if c.kind == "article"]
+    assert len(found) == 1 and found[0].date == "2026-11-20"
+    assert found[0].source.startswith("Season 2 confirmed") and "announced" in found[0].says
+    assert [c for c in find_changes(conn, series=[a], since="2026-11-21")
+            if c.kind == "article"] == []
+    conn.close()

@@ -130,13 +130,14 @@ def _fetch_source(conn: sqlite3.Connection, fetch: Fetch, source: str, ids: Sequ
     if wanted:
         progress.fetching(source, f"{len(wanted)} sequel{'s' if len(wanted) > 1 else ''}"
                                   " they list")
-        for mal_id in wanted:
-            # a follow-up is best effort: a sequel the source cannot give is left out, and
-            # the refresh says so (the entries asked for must all come back)
-            try:
-                extra += list(fetch(source, ids=[mal_id]))
-            except NextseasonError as exc:
-                report.not_followed.append(f"{source} {mal_id}: {exc}")
+        # one call (one client, one rate limiter); follow-ups are best effort: when the
+        # source fails on them they are left out and named (the entries asked for must all
+        # come back; an id the source does not know is skipped by the client)
+        try:
+            extra = list(fetch(source, ids=wanted, progress=tick))
+        except NextseasonError as exc:
+            report.not_followed.append(
+                f"{source} {', '.join(str(m) for m in wanted)}: {exc}")
     report.followed[source] = len(extra)
     return records + extra
 
