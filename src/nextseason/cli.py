@@ -789,7 +789,7 @@ def refresh(
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                      transient=False) as bar:
+                      transient=True) as bar:
             report = _run(lambda: run_refresh(
                 conn, fetch=fetch, sources=[source], ids=ids or [], season=season,
                 watchlist=watchlist, follow=follow, progress=_Bar(bar)))
@@ -797,6 +797,8 @@ def refresh(
         conn.close()
     for line in skipped + report.not_followed:
         err.print(f"[yellow]skipped:[/yellow] {escape(line)}")
+    if not report.snapshots and not report.unchanged:
+        out.print("Nothing fetched; nothing stored.")
     for src, name in report.unchanged:
         out.print(f"{src}: unchanged since snapshot {escape(name)} (nothing stored)")
     for s in report.snapshots:
