@@ -292,3 +292,31 @@ def test_recorded_trigun_and_cluster_edge_become_entries(built_db, tmp_path, mon
         assert kinds == {"Adaptation", "Side story", "Alternative version"}
     finally:
         conn.close()
+
+
+def test_anilist_records_find_their_mal_id_in_the_crosswalk(scene) -> None:
+    """An AniList answer without a MyAnimeList id is stored under the id the crosswalk
+    gives; one the crosswalk does not know is skipped and counted; a season's list is
+    fetched with the season asked for."""
+    conn, _, _, _, _ = scene
+    mal_id, anilist_id = conn.execute(
+        "SELECT mal_id, anilist_id FROM crosswalk WHERE anilist_id IS NOT NULL"
+        " AND mal_id IN (SELECT mal_id FROM anime) ORDER BY mal_id LIMIT 1").fetchone()
+    known = replace(_record(conn, mal_id), source="anilist", mal_id=None,
+                    anilist_id=anilist_id, url="http://127.0.0.1/graphql")
+    unknown = replace(known, anilist_id=987_654_321, title="Nobody Knows")
+    asked: list[str | None] = []
+
+    def fetch(source: str, *, ids: Sequence[int] = (), season: str | None = None,
+              progress: object = None) -> list[RemoteAnime]:
+        asked.append(season)
+        return [known, unknown] if season else []
+
+    report = refresh(conn, fetch=fetch, sources=["anilist"], season="2026/fall")
+    assert asked == ["2026/fall"]
+    (snap,) = report.snapshots
+    assert snap.name.startswith("anilist_2026-11-30") and snap.entries == 1
+    assert snap.skipped == {"no MyAnimeList id": 1}
+    row = conn.execute("SELECT source, anilist_id FROM live_record WHERE mal_id = ?",
+                       (mal_id,)).fetchone()
+    assert tuple(row) == ("anilist", anilist_id)
