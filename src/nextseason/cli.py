@@ -24,6 +24,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    SpinnerColumn,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
@@ -139,6 +140,10 @@ def _run(fn: Callable[[], T]) -> T:
         if is_busy(exc):
             _fail(busy_error())
         raise
+
+
+_KEPT = {"watchlist": "watched shows", "series_history": "recorded series states",
+         "live snapshot": "refreshed snapshots"}
 
 
 def _today() -> date:
@@ -299,7 +304,7 @@ def build(
         out.print("Linker: " + ", ".join(f"{k} {v:,}" for k, v in report.link_stats.items()))
     if report.kept:
         out.print("Kept from the previous database: "
-                  + ", ".join(f"{v:,} {k}s" for k, v in report.kept.items()))
+                  + ", ".join(f"{v:,} {_KEPT.get(k, k + 's')}" for k, v in report.kept.items()))
     if report.shrunk:
         err.print("[yellow]warning:[/yellow] allowed to shrink: "
                   + escape("; ".join(report.shrunk)))
@@ -702,3 +707,247 @@ def serve(
     _run(lambda: connect_readonly(path).close())
     out.print(f"nextseason on http://{host}:{port}/ (database {escape(str(path))}, read-only)")
     uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+
+
+def _writable_db(db: Path | None) -> Any:
+    """The database for a command that writes it: it must exist and be ours."""
+    from .store.db import connect
+
+    target = resolve_db_path(db)
+    if not target.exists():
+        _fail(StoreError(f"no database at {target}. Build one first: nextseason build --data DIR"))
+    _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
+    return _run(lambda: connect(target))
+
+
+@app.command()
+def refresh(
+    season: Annotated[str | None, typer.Option(
+        "--season", metavar="now|upcoming|YEAR/SEASON", show_default=False,
+        help="Refresh a season's list (e.g. 2026/fall).")] = None,
+    ids: Annotated[list[int] | None, typer.Option(
+        "--id", metavar="MAL_ID", show_default=False,
+        help="Refresh this MyAnimeList id (repeatable).")] = None,
+    watchlist: Annotated[bool, typer.Option(
+        "--watchlist", help="Refresh the shows on the watchlist.")] = False,
+    source: Annotated[str, typer.Option(
+        "--source", metavar="jikan|anilist|both", help="Where to fetch from.")] = "jikan",
+    jikan_url: Annotated[str | None, typer.Option(
+        "--jikan-url", metavar="URL", show_default=False,
+        help="Jikan v4 base URL (default https://api.jikan.moe/v4, or"
+             " $NEXTSEASON_JIKAN_URL).")] = None,
+    anilist_url: Annotated[str | None, typer.Option(
+        "--anilist-url", metavar="URL", show_default=False,
+        help="AniList GraphQL URL (default https://graphql.anilist.co, or"
+             " $NEXTSEASON_ANILIST_URL).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the response cache.")] = False,
+    follow: Annotated[bool, typer.Option(
+        "--follow/--no-follow",
+        help="Also fetch the sequels the fetched entries list.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Fetch entries from Jikan or AniList and add them as a new dated snapshot; then
+    relink, and update the status and forecasts of the series they belong to. The same
+    answers again add nothing; an interrupted refresh rerun fetches only what it lacks (the
+    answers are cached on disk)."""
+    from functools import partial
+
+    from .errors import ApiNotFoundError
+    from .live import LiveConfig
+    from .live import fetch as live_fetch
+    from .refresh import SOURCES, RefreshProgress
+    from .refresh import refresh as run_refresh
+
+    if source not in SOURCES:
+        _fail(ConfigError(f"--source must be jikan, anilist or both, not {source!r}"))
+    config = _run(lambda: LiveConfig.from_env(jikan_url=jikan_url, anilist_url=anilist_url,
+                                              use_cache=False if no_cache else None))
+    skipped: list[str] = []
+
+    def on_skip(exc: ApiNotFoundError) -> None:
+        skipped.append(str(exc))
+
+    fetch = partial(live_fetch, config=config, on_skip=on_skip, today=_today())
+    conn = _writable_db(db)
+
+    class _Bar(RefreshProgress):
+        def __init__(self, bar: Progress) -> None:
+            self.bar = bar
+            self.tasks: dict[str, TaskID] = {}
+
+        def fetching(self, source: str, what: str) -> None:
+            self.tasks[source] = self.bar.add_task(f"{source}: {what}", total=None)
+
+        def advance(self, source: str, done: int, total: int | None, what: str) -> None:
+            self.bar.update(self.tasks[source], completed=done, total=total)
+
+        def stage(self, name: str) -> None:
+            self.bar.console.print(f"[dim]… {name}[/dim]")
+
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      transient=True) as bar:
+            report = _run(lambda: run_refresh(
+                conn, fetch=fetch, sources=[source], ids=ids or [], season=season,
+                watchlist=watchlist, follow=follow, progress=_Bar(bar)))
+    finally:
+        conn.close()
+    for line in skipped + report.not_followed:
+        err.print(f"[yellow]skipped:[/yellow] {escape(line)}")
+    if not report.snapshots and not report.unchanged:
+        out.print("Nothing fetched; nothing stored.")
+    for src, name in report.unchanged:
+        out.print(f"{src}: unchanged since snapshot {escape(name)} (nothing stored)")
+    for s in report.snapshots:
+        out.print(f"[bold]Added[/bold] snapshot {escape(s.name)} (as of {s.as_of}):"
+                  f" {s.entries} entries ({s.new_entries} new), {s.relations} relations")
+    if report.snapshots:
+        out.print(f"Relinked: {report.link_stats.get('sequel_links', 0):,} sequel links,"
+                  f" {report.link_stats.get('franchises', 0):,} franchises;"
+                  f" {report.forecasts} forecasts remade; {report.history_rows} series"
+                  " changed")
+        err.print("[dim]time (wall / CPU s): " + ", ".join(
+            f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in report.timings.items()) + "[/dim]")
+        for m, after in report.status_after.items():
+            before = report.status_before.get(m)
+            if before is not None and before != after:
+                out.print(f"  MAL {m}: {before} → [bold]{after}[/bold]")
+
+
+watch_app = typer.Typer(help="The shows you follow: add, remove, list.", no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+
+
+@watch_app.command("add")
+def watch_add(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A title or a MAL id.")],
+    db: DbOption = None,
+) -> None:
+    """Follow a show: `changes` and `feed` report on it."""
+    from .store.watch import watch_add as add
+    from .track.state import series_title
+
+    conn = _writable_db(db)
+    try:
+        mal_id = _resolve(conn, query, json_errors=False)
+        title = series_title(conn, mal_id)
+        added = _run(lambda: add(conn, mal_id, title, _today().isoformat()))
+    finally:
+        conn.close()
+    out.print(f"{'Watching' if added else 'Already watching'} {escape(title)} (MAL {mal_id})")
+
+
+@watch_app.command("remove")
+def watch_remove(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A title or a MAL id.")],
+    db: DbOption = None,
+) -> None:
+    """Stop following a show."""
+    from .store.watch import watch_remove as remove
+    from .store.watch import watched
+
+    conn = _writable_db(db)
+    try:
+        mal_id = _resolve(conn, query, json_errors=False)
+        if not _run(lambda: remove(conn, mal_id)):
+            listed = ", ".join(f"{w.title} (MAL {w.mal_id})" for w in watched(conn))
+            _fail(NotFoundError(f"MAL {mal_id} is not on the watchlist"
+                                + (f"; it holds {listed}" if listed else "; it is empty"),
+                                query=query))
+    finally:
+        conn.close()
+    out.print(f"No longer watching MAL {mal_id}")
+
+
+@watch_app.command("list")
+def watch_list(json_: JsonOption = False, db: DbOption = None) -> None:
+    """The shows you follow."""
+    from .store.watch import watched
+
+    with _readonly(db) as conn:
+        items = _run(lambda: watched(conn))
+    if json_:
+        out.print_json(json.dumps([asdict(w) for w in items], ensure_ascii=False))
+        return
+    if not items:
+        out.print("The watchlist is empty: nextseason watch add TITLE")
+    for w in items:
+        out.print(f"{w.mal_id:>6}  {escape(w.title)}  (since {w.added_on})")
+
+
+@app.command()
+def changes(
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="DATE", show_default=False,
+        help="Only changes dated on or after this day.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every series, not just watched ones.")
+                    ] = False,
+    fmt: Annotated[str, typer.Option("--format", metavar="text|json",
+                                     help="Output format.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """What changed for the watched shows between snapshots: status, new seasons, announced
+    dates, chances that moved 5 points or more, new article claims — with sources and dates."""
+    from .track.changes import find_changes
+
+    if fmt not in ("text", "json"):
+        _fail(ConfigError(f"--format must be text or json, not {fmt!r}"))
+    when = _run(lambda: _opt_date(since, "--since"))
+    with _readonly(db) as conn:
+        found = _run(lambda: find_changes(conn, since=when, everything=all_))
+    if fmt == "json":
+        sys.stdout.write(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=2)
+                         + "\n")
+        return
+    if not found:
+        out.print("No changes" + (f" since {when}" if when else "") + ".")
+    for c in found:
+        out.print(f"{c.date or 'undated':<10}  {escape(c.says)}  [dim]({escape(c.source)})[/dim]")
+
+
+@app.command()
+def feed(
+    fmt: Annotated[str, typer.Option("--format", metavar="ics|atom",
+                                     help="ics: premieres; atom: changes.")] = "ics",
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", metavar="FILE", show_default=False,
+        help="Write here (default: standard output).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every series, not just watched ones.")
+                    ] = False,
+    db: DbOption = None,
+) -> None:
+    """A calendar of the watched shows' announced premieres (iCalendar) or a feed of their
+    changes (Atom)."""
+    from .report.feeds import calendar_ics, changes_atom, premieres
+    from .store.coverage import newest_data_date
+    from .store.watch import watched
+    from .track.changes import find_changes
+    from .track.state import all_series_members
+
+    if fmt not in ("ics", "atom"):
+        _fail(ConfigError(f"--format must be ics or atom, not {fmt!r}"))
+    _run(lambda: _writable(output))
+    today = _today().isoformat()
+    with _readonly(db) as conn:
+        if fmt == "ics":
+            ids = all_series_members(conn) if all_ else [w.mal_id for w in watched(conn)]
+            body, left_out = _run(lambda: calendar_ics(premieres(conn, ids, today)))
+        else:
+            found = _run(lambda: find_changes(conn, everything=all_))
+            newest = newest_data_date(conn) or today
+            body = changes_atom(found, title="nextseason: what changed",
+                                feed_id="urn:nextseason:changes", link="urn:nextseason:changes",
+                                updated=newest)
+            left_out = []
+    for line in left_out:
+        err.print(f"[dim]left out: {escape(line)}[/dim]")
+    if output is None:
+        sys.stdout.buffer.write(body)
+    else:
+        try:
+            output.write_bytes(body)
+        except OSError as exc:
+            _fail(ConfigError(f"-o {output}: cannot write ({exc.strerror or exc})"))
+        err.print(f"wrote {escape(str(output))}")
