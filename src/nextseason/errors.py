@@ -23,7 +23,9 @@ map them to HTTP statuses in one handler.
     │                          letter, too long)
     ├── NotFoundError          a title or id matches nothing in the catalogue (carries the
     │                          query and the closest candidates)
-    └── DownloadError          fetching the public source files failed
+    ├── DownloadError          fetching the public source files failed
+    └── EngineError            the distributed engine (Dask) failed: a local cluster that
+                               would not start, workers that kept dying, a lost scheduler
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ __all__ = [
     "NotFoundError",
     "QueryError",
     "DownloadError",
+    "EngineError",
 ]
 
 
@@ -139,3 +142,9 @@ class QueryError(NextseasonError):
 
 class DownloadError(NextseasonError):
     exit_code = 5
+
+
+class EngineError(NextseasonError):
+    """The distributed engine failed while the input and the options were fine."""
+
+    exit_code = 7
