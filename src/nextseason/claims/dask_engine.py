@@ -132,7 +132,10 @@ class DaskEngine:
         try:
             self._cluster = LocalCluster(
                 n_workers=self.workers, threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                # no dashboard; the scheduler's small HTTP server (health checks) on any
+                # free loopback port rather than 8787, which another cluster may hold
+                scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
             self._client = Client(self._cluster, set_as_default=False)
         except Exception as exc:
             self.close()
