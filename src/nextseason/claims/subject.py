@@ -56,7 +56,7 @@ def subject_in(index: SearchIndex, text: str, title: str | None = None
     votes: Counter[int] = Counter()
     names: dict[int, str] = {}
     for cand in candidate_titles(text, title):
-        hits = index.search(cand, limit=1)
+        hits = index.search(cand, limit=1, fuzzy=False)  # a fuzzy hit never decides
         if not hits or hits[0].match not in ("exact", "prefix"):
             continue
         hit = hits[0]
