@@ -207,6 +207,18 @@ def test_the_engine_checks_its_options_before_starting() -> None:
         DaskEngine(scheduler=f"tcp://127.0.0.1:{_closed_port()}", timeout=2).start()
 
 
+def test_a_cluster_without_workers_is_refused() -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None,
+                      silence_logs=logging.ERROR,
+                      scheduler_kwargs={"dashboard": False,
+                                        "dashboard_address": "127.0.0.1:0"}) as empty:
+        engine = DaskEngine(scheduler=empty.scheduler_address, timeout=1)
+        with pytest.raises(ConfigError, match="has no workers"):
+            engine.start()
+
+
 # -------------------------------------------------------------- the engines, as a library
 
 

@@ -128,6 +128,13 @@ class DaskEngine:
             except (OSError, TimeoutError) as exc:
                 raise ConfigError(f"cannot connect to the Dask scheduler at {self.address} "
                                   f"({exc})") from None
+            try:
+                self._client.wait_for_workers(1, timeout=self.timeout)
+            except (OSError, TimeoutError):
+                self.close()
+                raise ConfigError(f"the Dask cluster at {self.address} has no workers (waited "
+                                  f"{self.timeout:g} s); start some, or use --workers N for a "
+                                  "local cluster") from None
             return
         try:
             self._cluster = LocalCluster(
