@@ -251,8 +251,11 @@ def main() -> int:
             print("PostgreSQL: skipped (give --pg-url postgresql://… with a built catalogue)")
         runs: list[Run] = []
         digests: dict[tuple[int, str], set[str]] = {}
+        failed_backends: set[str] = set()
         for backend in backends:
             for n in sizes:
+                if backend in failed_backends:
+                    break
                 if n % 1000 and n != a.n:
                     raise SystemExit("--small must be a multiple of 1,000")
                 paths = subs[:max(n // 1000, 1)] if n != a.n else [folder]
@@ -264,7 +267,14 @@ def main() -> int:
                     else:
                         _pg_clear(a.pg_url)
                         target = a.pg_url
-                    r = run_ingest(engine, paths, target, n, backend)
+                    try:
+                        r = run_ingest(engine, paths, target, n, backend)
+                    except RuntimeError as exc:
+                        if backend != "postgresql":
+                            raise
+                        print(f"PostgreSQL: skipped, the command failed: {exc}")
+                        failed_backends.add(backend)
+                        break
                     runs.append(r)
                     print(f"{backend:<10} {engine:<6} N={n:>7,}: {r.rate:7.1f} articles/s "
                           f"({r.wall:7.1f} s wall, {r.cpu:7.1f} s CPU of which driver "
