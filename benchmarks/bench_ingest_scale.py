@@ -265,7 +265,12 @@ def main() -> int:
                         shutil.copy(template, db)
                         target = str(db)
                     else:
-                        _pg_clear(a.pg_url)
+                        try:
+                            _pg_clear(a.pg_url)
+                        except Exception as exc:  # no server, no catalogue there, …
+                            print(f"PostgreSQL: skipped, cannot use {a.pg_url}: {exc}")
+                            failed_backends.add(backend)
+                            break
                         target = a.pg_url
                     try:
                         r = run_ingest(engine, paths, target, n, backend)
