@@ -166,7 +166,7 @@ def run_ingest(engine: str, paths: list[Path], db: str, n: int, backend: str) ->
     output = (proc.stdout + proc.stderr).strip()
     if proc.returncode != 0 or info.get("code", 1) != 0:
         raise RuntimeError(f"{engine} on {backend} failed ({proc.returncode}): {output[-800:]}")
-    stored = re.search(r"([\d,]+) stored \(([\d,]+) claims\)", output)
+    stored = re.search(r"([\d,]+) new \(([\d,]+) claims\)", output)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Run(engine, backend, n, wall, cpu, info.get("driver_cpu", 0.0),
                info.get("maxrss_kb", 0) / 1024,

@@ -108,7 +108,7 @@ def test_dask_stores_exactly_the_plain_engines_rows_and_a_rerun_changes_nothing(
     held = len(rows(plain)[0])
     code, out = ingest(str(folder), "--db", str(plain))
     assert code == 0, out
-    assert "14 files: 12 stored" in out and "2 already stored" in out  # b/00, zz-copy
+    assert "14 files: 12 new" in out and "2 unchanged" in out  # b/00, zz-copy
     code, out = ingest(str(folder), "--db", str(dask), "--engine", "dask",
                        "--scheduler", scheduler)
     assert code == 0, out
@@ -120,7 +120,7 @@ def test_dask_stores_exactly_the_plain_engines_rows_and_a_rerun_changes_nothing(
     assert str(folder / "zz-copy.txt") not in paths
     code, out = ingest(str(folder), "--db", str(dask), "--engine", "dask",
                        "--scheduler", scheduler)
-    assert code == 0 and "0 stored" in out and "14 already stored" in out, out
+    assert code == 0 and "0 new" in out and "14 unchanged" in out, out
     assert rows(dask) == (articles, claims)
 
 
@@ -145,7 +145,7 @@ def test_a_bad_file_is_reported_and_the_rest_are_stored(
                        "--scheduler", scheduler)
     assert code == 3, out
     assert "05-image.txt: binary file" in out
-    assert "15 files: 12 stored" in out and "1 failed" in out
+    assert "15 files: 12 new" in out and "1 failed" in out
     code, out = ingest(str(folder), "--db", str(plain), "--keep-going")  # plain, the same
     assert code == 3 and "05-image.txt: binary file" in out, out
     assert rows(dask) == rows(plain)

@@ -676,8 +676,8 @@ def ingest(
             if _inode(target) == before:
                 break
     assert summary is not None
-    out.print(f"{len(files):,} files: {summary.stored:,} stored ({summary.claims:,} claims), "
-              f"{summary.unchanged:,} already stored, {len(summary.failed):,} failed")
+    out.print(f"{len(files):,} files: {summary.stored:,} new ({summary.claims:,} claims), "
+              f"{summary.unchanged:,} unchanged, {len(summary.failed):,} failed")
     if summary.failed:
         raise typer.Exit(summary.failed[0].error.exit_code)
 
