@@ -186,10 +186,13 @@ class DaskEngine:
 
         client = self._client
         size, in_flight = self._sizes(len(files))
-        parts = [[(os.path.abspath(f), str(f)) for f in files[i:i + size]]
-                 for i in range(0, len(files), size)]
-        if not parts:
+        n_parts = math.ceil(len(files) / size)
+        if not n_parts:
             return
+
+        def part(i: int) -> list[tuple[str, str]]:  # made when submitted, not all up front
+            return [(os.path.abspath(f), str(f)) for f in files[i * size:(i + 1) * size]]
+
         try:
             shipped = client.scatter(stage, broadcast=True, hash=False)
         except Exception as exc:
@@ -203,8 +206,8 @@ class DaskEngine:
 
         def submit() -> None:
             nonlocal submitted
-            while submitted < len(parts) and submitted - written < in_flight:
-                fut = client.submit(_extract_partition, shipped, parts[submitted],
+            while submitted < n_parts and submitted - written < in_flight:
+                fut = client.submit(_extract_partition, shipped, part(submitted),
                                     key=f"extract-articles-{run}-{submitted}", retries=1)
                 index[fut.key] = submitted
                 queue.add(fut)
@@ -217,7 +220,7 @@ class DaskEngine:
                 done[i] = _result(fut, self.address)
                 fut.release()
                 if on_read is not None:
-                    on_read(len(parts[i]))
+                    on_read(len(done[i]))
                 while written in done:
                     yield from done.pop(written)
                     written += 1
