@@ -147,4 +147,4 @@ class DownloadError(NextseasonError):
 class EngineError(NextseasonError):
     """The distributed engine failed while the input and the options were fine."""
 
-    exit_code = 7
+    exit_code = 8
