@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from live_records import RECORDED, recorded
-from nextseason.ingest.build import build
 
 from nextseason import refresh as refresh_module
 from nextseason.link.status import series_status
 from nextseason.live.records import RemoteAnime, RemoteRelation
+from nextseason.pipeline import build
 from nextseason.refresh import refresh
 from nextseason.report.limits import limit_sentences
 from nextseason.store import connect

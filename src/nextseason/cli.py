@@ -6,6 +6,7 @@ of the :mod:`nextseason.errors` hierarchy become a one-line message and an exit 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
@@ -32,7 +35,7 @@ from rich.progress import (
 from rich.segment import Segment
 
 from . import __version__
-from .errors import ConfigError, NextseasonError, NotFoundError, StoreError
+from .errors import ConfigError, InputError, NextseasonError, NotFoundError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
 from .store.db import ENV_DB, busy_error, connect_readonly, is_busy, resolve_db_path
 from .textsafe import terminal_safe
@@ -556,6 +559,11 @@ def extract(
         claims_text(claims, out, header=f"{escape(str(file))}: {escape(about)}; {when}")
 
 
+class EngineName(StrEnum):
+    plain = "plain"
+    dask = "dask"
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...",
@@ -567,50 +575,116 @@ def ingest(
         "--published", metavar="DATE", help="Its publication date (beats the page's).",
         show_default=False)] = None,
     max_bytes: MaxBytesOption = 5_000_000,
+    engine: Annotated[EngineName, typer.Option(
+        "--engine", case_sensitive=False,
+        help="plain: read and extract in this process, one file after another. dask: in "
+        "parallel partitions on Dask worker processes (a local cluster, or --scheduler).")
+    ] = EngineName.plain,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", metavar="N", show_default=False,
+        help="With --engine dask: start a local cluster of N worker processes (one thread "
+        "each). Default 2.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", show_default=False,
+        help="With --engine dask: use the existing cluster at tcp://HOST:PORT (its workers "
+        "must see the files at the same paths and have nextseason installed).")] = None,
+    strict: Annotated[bool | None, typer.Option(
+        "--strict/--keep-going", show_default=False,
+        help="--strict: all or nothing, a file that fails stops the run and nothing is "
+        "stored. --keep-going: a file that fails is reported with its name and why, the "
+        "rest are stored (exit code 3 at the end). Default: --strict with the plain engine, "
+        "--keep-going with dask.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No line per article: only failures and the summary.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Store articles and their claims. Ingesting the same text again changes nothing."""
-    from .claims.articles import ingest_paths
-    from .claims.extract import extract_claims
+    """Store articles and their claims. Ingesting the same text again changes nothing.
+
+    Files are read, extracted and written in batches as they come, so memory stays
+    bounded however many there are.
+    """
+    from .claims import pipeline
+    from .claims.articles import Failed, IngestResult, check_one_url, expand_paths
     from .store.db import connect
     from .textsafe import check_url
 
+    dask = engine is EngineName.dask
+    if not dask and (workers is not None or scheduler is not None):
+        _fail(ConfigError("--workers and --scheduler apply to --engine dask"))
+    strict = (not dask) if strict is None else strict
     target = resolve_db_path(db)
     if not target.exists():
         _fail(StoreError(f"no database at {target}. Build one first: nextseason build --data DIR"))
     url = _run(lambda: check_url(url))
     published = _run(lambda: _opt_date(published, "--published"))
-    _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
-    finder = _run(lambda: _subject_finder(db))
-    names = _run(lambda: _gazetteer(db))
+    files = _run(lambda: expand_paths(paths))
+    _run(lambda: check_one_url(url, files))
+    runner: Any = None
+    if dask:
+        from .claims.dask_engine import DaskEngine
 
-    def store() -> list[Any]:
-        conn = _run(lambda: connect(target))
+        runner = _run(lambda: DaskEngine(workers=workers, scheduler=scheduler))
+
+    def catalogue() -> pipeline.CatalogueIndex:
+        conn = connect_readonly(target)  # ours (never add our tables to another)
         try:
-            return _run(lambda: ingest_paths(
-                conn, paths, url=url, published=published, max_bytes=max_bytes,
-                resolve_subject=finder,
-                extract=lambda art: extract_claims(art.text, as_of=art.published,
-                                                   title=art.title, gazetteer=names)))
+            return pipeline.CatalogueIndex.from_db(conn)
         finally:
             conn.close()
 
-    # A build that replaces the file meanwhile may have copied the articles before this
-    # ingest committed them; ingesting is idempotent, so store them again in the new file.
-    created: dict[str, bool] = {}
-    for _ in range(3):
-        before = _inode(target)
-        results = store()
-        created = created or {r.article_id: r.created for r in results}
-        if _inode(target) == before:
-            break
-    for r in results:
-        state = "stored" if created[r.article_id] else "already stored (unchanged)"
+    stage = pipeline.catalogue_stage(_run(catalogue), url=url, published=published,
+                            max_bytes=max_bytes)
+
+    def show(r: IngestResult) -> None:
+        if quiet:
+            return
+        state = "stored" if r.created else "already stored (unchanged)"
         when = r.published or "date unknown"
         about = f"{r.subject} (MAL {r.subject_mal_id})" if r.subject_mal_id else "subject unknown"
         out.print(f"{escape(str(r.path))}: {state}, article {r.article_id}, {len(r.claims)}"
-                  " claims,"
-                  f" {escape(about)}, {when}")
+                  f" claims, {escape(about)}, {when}")
+
+    def failed(f: Failed) -> None:
+        _print_error(f.reason)
+
+    with contextlib.ExitStack() as stack:
+        if runner is not None:
+            _run(lambda: stack.enter_context(runner))
+        bar = stack.enter_context(Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True,
+            disable=not err.is_terminal and not sys.stderr.isatty()))
+        task = bar.add_task(f"ingest ({engine.value})", total=len(files))
+
+        def store(first: bool) -> Any:
+            conn = _run(lambda: connect(target))
+            try:
+                return pipeline.run_ingest(
+                    conn, files, stage, engine=runner, strict=strict,
+                    on_read=(lambda n: bar.advance(task, n)) if first else None,
+                    on_result=show if first else None, on_failure=failed if first else None)
+            except InputError as exc:
+                if strict:
+                    raise type(exc)(f"{exc}; nothing was stored (--strict: all or nothing)"
+                                    ) from None
+                raise
+            finally:
+                conn.close()
+
+        # A build that replaces the file meanwhile may have copied the articles before this
+        # ingest committed them; ingesting is idempotent, so store them again in the new file.
+        summary = None
+        for attempt in range(3):
+            before = _inode(target)
+            result = _run(partial(store, attempt == 0))
+            summary = summary or result
+            if _inode(target) == before:
+                break
+    assert summary is not None
+    out.print(f"{len(files):,} files: {summary.stored:,} new ({summary.claims:,} claims), "
+              f"{summary.unchanged:,} unchanged, {len(summary.failed):,} failed")
+    if summary.failed:
+        raise typer.Exit(summary.failed[0].error.exit_code)
 
 
 @app.command()
