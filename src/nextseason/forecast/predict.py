@@ -27,7 +27,14 @@ from ..errors import ConfigError, DataMissingError
 from .backtest import ENSEMBLE, MODEL_PARAMS, PRIMARY_YEARS
 from .base import SurvivalModel
 from .calibrate import Recalibrated, fit_recalibration
-from .dataset import Dataset, build_dataset, data_end, drop_announced, training_spells
+from .dataset import (
+    CatalogueState,
+    Dataset,
+    build_dataset,
+    data_end,
+    drop_announced,
+    training_set,
+)
 from .defaults import DEFAULT_MODEL, RECALIBRATE
 from .landmark import LandmarkModel, landmark_rows
 from .models import MODEL_NAMES
@@ -90,8 +97,9 @@ def _cache_key(conn: sqlite3.Connection, as_of: str, model: str) -> str:
 
 
 def fit_at(conn: sqlite3.Connection, as_of: str, model: str = DEFAULT_MODEL,
-           *, use_cache: bool = True) -> Fitted:
-    """Train ``model`` on what was known at ``as_of`` (from the cache when possible)."""
+           *, use_cache: bool = True, state: CatalogueState | None = None) -> Fitted:
+    """Train ``model`` on what was known at ``as_of`` (from the cache when possible);
+    ``state``: the catalogue at ``as_of`` when the caller has it already."""
     path = cache_dir() / f"model-{_cache_key(conn, as_of, model)}.joblib"
     if use_cache and path.exists():
         try:
@@ -100,8 +108,9 @@ def fit_at(conn: sqlite3.Connection, as_of: str, model: str = DEFAULT_MODEL,
                 return fitted
         except Exception:  # a stale or broken cache entry is simply rebuilt
             path.unlink(missing_ok=True)
-    X, spells = training_spells(conn, as_of)
-    X_looks, looks = landmark_rows(X, spells)
+    ts = training_set(conn, as_of, state=state)
+    X, spells = ts.X, ts.spells
+    X_looks, looks = landmark_rows(X, spells, ts.X_at)
     if not looks["event"].any():
         raise DataMissingError(
             f"nothing to learn from as of {as_of}: no next season in the data followed a"
@@ -110,7 +119,8 @@ def fit_at(conn: sqlite3.Connection, as_of: str, model: str = DEFAULT_MODEL,
                                         looks["entry"])
     if model == DEFAULT_MODEL and RECALIBRATE:
         # learned LAG_YEARS before as_of, from outcomes known by as_of: never on the future
-        cal = fit_recalibration(X, spells, lambda: _make(model), max_elapsed=PRIMARY_YEARS)
+        cal = fit_recalibration(X, spells, lambda: _make(model), max_elapsed=PRIMARY_YEARS,
+                                X_at=ts.X_at)
         m = Recalibrated(m, cal)
     fitted = Fitted(as_of, model, m, X, spells)
     if use_cache:

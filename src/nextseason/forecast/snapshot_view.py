@@ -124,6 +124,8 @@ class SequelGraph:
     sequels: dict[int, set[int]] = field(default_factory=dict)
     prequels: dict[int, set[int]] = field(default_factory=dict)
     side_stories: dict[int, int] = field(default_factory=dict)  # listed side stories/spin-offs
+    #: entry → [(side story or spin-off, date of the first snapshot that listed it)]
+    side_links: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
     def add(self, prequel: int, sequel: int) -> None:
         if prequel == sequel:
@@ -137,14 +139,16 @@ def sequel_graph_at(
 ) -> SequelGraph:
     """Sequel edges knowable at ``as_of`` among ``known`` anime (see the module docstring)."""
     graph = SequelGraph()
-    for a, b, kind in conn.execute(
-        "SELECT DISTINCT r.from_id, r.to_id, r.kind FROM relation r"
+    for a, b, kind, first in conn.execute(
+        "SELECT r.from_id, r.to_id, r.kind, min(s.as_of) FROM relation r"
         " JOIN snapshot s ON s.id = r.snapshot_id WHERE s.as_of <= ? AND r.to_type = 'anime'"
-        " AND r.kind IN ('Sequel', 'Prequel', 'Side story', 'Spin-off')",
+        " AND r.kind IN ('Sequel', 'Prequel', 'Side story', 'Spin-off')"
+        " GROUP BY r.from_id, r.to_id, r.kind",
         (as_of,),
     ):
         if kind in ("Side story", "Spin-off"):
             graph.side_stories[a] = graph.side_stories.get(a, 0) + 1
+            graph.side_links.setdefault(a, []).append((b, first))
         elif a in known and b in known:
             graph.add(a, b) if kind == "Sequel" else graph.add(b, a)
     if use_links is None:

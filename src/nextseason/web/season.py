@@ -7,7 +7,6 @@ year (``"2021"``) belong to no season.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -16,30 +15,17 @@ from ..errors import NotFoundError
 from ..link.status import nice_date
 
 __all__ = ["SEASONS", "SORTS", "SeasonShow", "SeasonView", "season_view",
-           "HomeView", "home_view", "ANNOUNCED", "announced_words"]
+           "HomeView", "home_view", "announced_words"]
 
-#: how the build marks a series whose continuation is already listed (forecast_series.reason):
-#: ``announced: TV 'Title 2nd Season' (2025-07)``
-ANNOUNCED = "announced: "
-_ANNOUNCED = re.compile(r"announced: (\S+) '(.*)' \(([^)]*)\)")
-#: formats a new *season* comes in (a film is not a new season)
-_SEASON_TYPES = ("TV", "ONA", "None")
+def announced_words(title: str | None, kind: str | None, when: str | None) -> str:
+    """The announced next entry the build stored (``forecast_series.next_*``) in words:
+    ``X 2nd Season (TV), July 2025``; a source that names no catalogue entry (the ID
+    crosswalk, the sequel rules) gives "title and date unknown"."""
+    if not title:
+        return "title and date unknown"
+    kind_said = f" ({kind})" if kind and kind not in ("Unknown", "None") else ""
+    return f"{title}{kind_said}, {nice_date(when) if when else 'date unknown'}"
 
-
-def announced_words(reason: str) -> str:
-    """``announced: TV 'X 2nd Season' (2025-07)`` → ``X 2nd Season (TV), July 2025``."""
-    m = _ANNOUNCED.fullmatch(reason)
-    if m is None:
-        return reason[len(ANNOUNCED):]
-    kind, title, when = m.groups()
-    kind_said = "" if kind == "None" else f" ({kind})"
-    when_said = "date unknown" if when == "date unknown" else nice_date(when)
-    return f"{title}{kind_said}, {when_said}"
-
-
-def _is_new_season(reason: str) -> bool:
-    m = _ANNOUNCED.fullmatch(reason)
-    return m is None or m.group(1) in _SEASON_TYPES
 
 SEASONS = ("winter", "spring", "summer", "fall")
 #: Allowed ``?sort=`` values → ORDER BY (never built from user text).
@@ -65,7 +51,7 @@ class SeasonShow:
     p_ever: float | None
     model: str
     as_of: str
-    announced: str = ""  # the continuation listed, e.g. "TV 'X 2nd Season' (2025-07)"
+    announced: str = ""  # the continuation listed, in words: "X 2nd Season (TV), July 2025"
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +105,13 @@ def season_view(conn: sqlite3.Connection, year: int, season: str,
     made = conn.execute("SELECT as_of, model FROM forecast LIMIT 1").fetchone()
     confirmed = [
         SeasonShow(r[0], r[1], r[2], r[3], None, None, None, None, None,
-                   made[1] if made else "", made[0] if made else "", announced_words(r[4]))
+                   made[1] if made else "", made[0] if made else "",
+                   announced_words(r[4], r[5], r[6]))
         for r in conn.execute(
-            "SELECT a.mal_id, a.title, a.type, a.end_date, min(s.reason)"
-            " FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
-            " WHERE s.reason LIKE ? AND a.end_date >= ? AND a.end_date < ?"
-            " GROUP BY a.mal_id ORDER BY a.title COLLATE NOCASE", (ANNOUNCED + "%", lo, hi))
-        if _is_new_season(r[4])]
+            "SELECT DISTINCT a.mal_id, a.title, a.type, a.end_date, s.next_title, s.next_type,"
+            " s.next_date FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
+            " WHERE s.status = 'announced' AND a.end_date >= ? AND a.end_date < ?"
+            " ORDER BY a.title COLLATE NOCASE", (lo, hi))]
     # the confirmed come first: their chance is not a forecast but a fact
     return SeasonView(year, season, sort, prev, nxt, confirmed + shows)
 
@@ -149,13 +135,12 @@ def home_view(conn: sqlite3.Connection, *, recent: int = 10, seasons: int = 8,
     as_of, model = (made[0], made[1]) if made else ("", "")
     confirmed = [
         SeasonShow(r[0], r[1], r[2], r[3] or "", None, None, None, None, None, model, as_of,
-                   announced_words(r[4]))
+                   announced_words(r[4], r[5], r[6]))
         for r in conn.execute(
-            "SELECT a.mal_id, a.title, a.type, a.end_date, min(s.reason)"
-            " FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
-            " WHERE s.reason LIKE ? GROUP BY a.mal_id"
-            " ORDER BY a.end_date IS NULL, a.end_date DESC, a.title",
-            (ANNOUNCED + "%",)) if _is_new_season(r[4])][:announced]
+            "SELECT DISTINCT a.mal_id, a.title, a.type, a.end_date, s.next_title, s.next_type,"
+            " s.next_date FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
+            " WHERE s.status = 'announced'"
+            " ORDER BY a.end_date IS NULL, a.end_date DESC, a.title LIMIT ?", (announced,))]
     latest = [SeasonShow(*tuple(r)) for r in conn.execute(
         "SELECT f.mal_id, a.title, a.type, f.ended, f.p_1y, f.p_2y, f.p_3y, f.p_5y,"
         " f.p_ever, f.model, f.as_of FROM forecast f JOIN anime a ON a.mal_id = f.mal_id"
