@@ -148,3 +148,29 @@ def test_one_show_reads_the_stored_forecast(store: Path,
     result = runner.invoke(app, ["forecast", "--db", str(store), "--json", str(skipped[0])])
     f = json.loads(result.output)
     assert not f["eligible"] and f["reason"] == skipped[1]
+
+
+def test_build_stores_each_series_status(store: Path) -> None:
+    """The build stores every series' status and its announced next entry as columns
+    (what ``link.status.series_status`` says at the forecast date); a series with a forecast
+    is never announced or airing, and an announced one names its next entry."""
+    import sqlite3
+
+    from nextseason.link.status import series_status
+
+    conn = sqlite3.connect(store)
+    rows = conn.execute(
+        "SELECT s.latest_id, s.reason, s.status, s.next_mal_id, s.next_title, s.next_date,"
+        " f.mal_id IS NOT NULL FROM forecast_series s LEFT JOIN forecast f"
+        " ON f.mal_id = s.latest_id").fetchall()
+    today = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()[0]
+    assert {r[2] for r in rows} <= {"announced", "airing", "not announced", "concluded"}
+    assert all(r[2] in ("not announced", "concluded") for r in rows if r[6])
+    announced = [r for r in rows if r[2] == "announced"]
+    assert announced, "the synthetic catalogue lists announced continuations"
+    for latest, _reason, status, next_id, title, _date, _ in announced[:5]:
+        st = series_status(conn, latest, today)
+        assert st.status == status
+        if st.evidence[0].mal_id is not None:
+            assert next_id == st.evidence[0].mal_id and title
+    conn.close()

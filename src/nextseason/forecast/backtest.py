@@ -15,9 +15,10 @@ use.
 
 Scores are given for three populations: ``primary`` (the latest season ended at most
 :data:`PRIMARY_YEARS` years before the origin: the shows users ask about), ``recent`` (at
-most :data:`RECENT_YEARS`) and ``all``. On the main horizon every AUC, Brier skill and ICI
-has a 95 % bootstrap interval, and every row a paired-bootstrap probability that the
-default model beats it.
+most :data:`RECENT_YEARS`) and ``all``. On the main horizon, in the primary population,
+every AUC, Brier skill and ICI has a 95 % bootstrap interval, and every row a
+paired-bootstrap probability that the default model beats it (the other populations' figures
+are point estimates: their resamples took a third of the backtest's time).
 
 Rows whose chain the newer data links differently (their "next" season had already
 premiered by the origin, but the origin's relations did not say so) cannot be scored and are
@@ -112,8 +113,9 @@ class ScoreRow:
     log_loss: float
     ici: float
     concordance: float
-    # main horizon only (else nan): 95 % bootstrap intervals, and the paired-bootstrap
-    # probability that the default model beats this row (lower Brier, higher AUC)
+    # main horizon, primary population only (else nan): 95 % bootstrap intervals, and the
+    # paired-bootstrap probability that the default model beats this row (lower Brier,
+    # higher AUC)
     auc_lo: float = float("nan")
     auc_hi: float = float("nan")
     brier_skill_lo: float = float("nan")
@@ -277,7 +279,7 @@ def run_backtest(
                         s["brier_skill"], s["log_loss"], s["ici"],
                         c_all if subset == "all" else concordance(
                             wait[mask], observed[mask].astype(int), risk[mask]))
-                    if lab == main and 0 < yy.sum() < len(yy):
+                    if lab == main and subset == "primary" and 0 < yy.sum() < len(yy):
                         ci = bootstrap_intervals(yy, pp, n_boot=n_boot)
                         row.auc_lo, row.auc_hi = ci["auc"]
                         row.brier_skill_lo, row.brier_skill_hi = ci["brier_skill"]

@@ -97,8 +97,8 @@ DEMOGRAPHICS = ("Shounen", "Seinen", "Shoujo", "Josei", "Kids")
 
 FEATURES: tuple[str, ...] = (
     "pop_pct", "score_pct", "score_missing", "log_members", "log_scored_by", "members_growth",
-    "growth_missing", "figures_unknown", "log_episodes", "cours", "series_cours", "installment", "is_part",
-    "is_ona",
+    "growth_missing", "figures_unknown", "log_episodes", "cours", "series_cours", "installment",
+    "is_part", "is_ona",
     "end_year",
     *(f"src_{g}" for g in ("manga", "light_novel", "novel", "game", "original", "other")),
     "src_linked", "src_finished", "src_years", "src_volumes_left", "src_left_ratio",
@@ -152,7 +152,7 @@ def _figures(series: pd.DataFrame) -> dict[int, tuple[float, ...]]:
     """``mal_id → (pop_pct, score_pct, members, score, scored_by, members_prev)``."""
     pop = _cohort_pct(series, "members")
     score = _cohort_pct(series, "score")
-    return {int(m): vals for m, *vals in zip(
+    return {int(m): tuple(vals) for m, *vals in zip(
         series["mal_id"], pop, score, series["members"], series["score"],
         series["scored_by"], series["members_prev"], strict=True)}
 
