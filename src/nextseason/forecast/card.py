@@ -162,9 +162,9 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
         f" happened to the primary population of that earlier date within {LAG_YEARS:g}"
         " years — outcomes known at the origin, never the ones scored. The default model"
         + (" applies it" if RECALIBRATE else
-           " does not apply it: it lowers the Brier skill at one origin (see"
-           " `ensemble, recalibrated` above), and a change is kept only if it gets worse at"
-           " neither") + ".", "",
+           " does not apply it (`RECALIBRATE` in `forecast/defaults.py`); its scores are"
+           " those of `ensemble, recalibrated` above, and a change is kept only if it gets"
+           " worse at neither origin") + ".", "",
     ]
     if result.calibrations:
         parts += [_md_table(pd.DataFrame([
