@@ -49,6 +49,11 @@ def test_backtest_writes_the_model_card(store: Path, tmp_path: Path) -> None:
     others = [r for r in data["scores"] if r["horizon"] == data["main_horizon"]
               and r["subset"] == "primary" and r["model"] == "km"]
     assert all(0.0 <= r["p_default_better_brier"] <= 1.0 for r in others)
+    text = runner.invoke(app, ["backtest", "--db", str(store), "--report-dir", str(out)])
+    assert text.exit_code == 0, text.output
+    first = text.output.index("ended ≤ 5 years before")  # the primary population leads
+    assert first < text.output.index("All eligible series")
+    assert "Brier skill (95 %)" in text.output and "target auc" in text.output
     card = (out / "model-card.md").read_text(encoding="utf-8")
     assert "## Default model" in card and "Brier skill [95 %]" in card
     assert "(primary)" in card and "## Recalibration learned on the past" in card
