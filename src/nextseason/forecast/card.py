@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .backtest import PRIMARY_YEARS, RECENT_YEARS, BacktestResult
+from .backtest import OTHER_CALIBRATION, PRIMARY_YEARS, RECENT_YEARS, BacktestResult
 from .calibrate import LAG_YEARS, RECENT_END_YEARS
 from .defaults import DEFAULT_MODEL, RECALIBRATE
 from .features import __doc__ as FEATURES_DOC
@@ -88,7 +88,7 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
     for origin, curves in result.reliability.items():
         keep = {k: v for k, v in curves.items()
                 if k in (result.default_model, "km", "ensemble v1", DEFAULT_MODEL,
-                         "ensemble, recalibrated")}
+                         OTHER_CALIBRATION)}
         path = reliability_plot(
             keep, folder / f"reliability-{origin}.png",
             f"Reliability, origin {origin}, {result.main_horizon},"

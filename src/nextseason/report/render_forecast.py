@@ -47,7 +47,7 @@ def backtest_text(result: BacktestResult, console: Console) -> None:
                         f" ({int(part['n'].iloc[0]):,} series,"
                         f" {int(part['events'].iloc[0])} events)",
                   title_justify="left", box=box.SIMPLE_HEAD)
-        for col in ("model", "AUC (95 %)", "Brier skill (95 %)", "ICI (95 %)", "mean p"):
+        for col in ("model", "AUC (95 %)", "skill (95 %)", "ICI (95 %)", "mean p"):
             t.add_column(col, justify="left" if col == "model" else "right")
         for r in part.itertuples():
             t.add_row(f"{r.model} [dim]({r.kind})[/dim]", _ci(r.auc, r.auc_lo, r.auc_hi),
