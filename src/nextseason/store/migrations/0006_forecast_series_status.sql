@@ -11,3 +11,8 @@ ALTER TABLE forecast_series ADD COLUMN next_type TEXT;
 ALTER TABLE forecast_series ADD COLUMN next_date TEXT;
 -- a series' status reads its franchise's entries; the build asks for every series
 CREATE INDEX IF NOT EXISTS anime_franchise ON anime(franchise_id);
+-- a database built before this migration: the status its build wrote in words, until the
+-- next build writes the columns (the next entry stays unknown until then)
+UPDATE forecast_series SET status = 'announced' WHERE reason LIKE 'announced: %';
+UPDATE forecast_series SET status = 'airing'
+ WHERE reason = 'still airing' OR reason LIKE 'airing: %';
