@@ -36,7 +36,9 @@ def test_backtest_writes_the_model_card(store: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     models = {r["model"] for r in data["scores"]}
-    assert {"km", "cure", "gbm", "ensemble", "ensemble v1", "ensemble, recalibrated",
+    from nextseason.forecast.backtest import OTHER_CALIBRATION
+
+    assert {"km", "cure", "gbm", "ensemble", "ensemble v1", OTHER_CALIBRATION,
             "popularity only", "fan rule", "plain logistic"} <= models
     assert {r["origin"] for r in data["scores"]} == {"2018-06-30", "2021-01-24"}
     assert {r["subset"] for r in data["scores"]} == {"primary", "recent", "all"}
@@ -49,6 +51,12 @@ def test_backtest_writes_the_model_card(store: Path, tmp_path: Path) -> None:
     others = [r for r in data["scores"] if r["horizon"] == data["main_horizon"]
               and r["subset"] == "primary" and r["model"] == "km"]
     assert all(0.0 <= r["p_default_better_brier"] <= 1.0 for r in others)
+    text = runner.invoke(app, ["backtest", "--db", str(store), "--report-dir", str(out)])
+    assert text.exit_code == 0, text.output
+    said = " ".join(text.output.split())  # the terminal wraps long titles
+    first = said.index("ended ≤ 5 years before")  # the primary population leads
+    assert first < said.index("All eligible series")
+    assert "skill (95 %)" in said and "target auc" in said and "95 % bootstrap" in said
     card = (out / "model-card.md").read_text(encoding="utf-8")
     assert "## Default model" in card and "Brier skill [95 %]" in card
     assert "(primary)" in card and "## Recalibration learned on the past" in card
@@ -148,3 +156,29 @@ def test_one_show_reads_the_stored_forecast(store: Path,
     result = runner.invoke(app, ["forecast", "--db", str(store), "--json", str(skipped[0])])
     f = json.loads(result.output)
     assert not f["eligible"] and f["reason"] == skipped[1]
+
+
+def test_build_stores_each_series_status(store: Path) -> None:
+    """The build stores every series' status and its announced next entry as columns
+    (what ``link.status.series_status`` says at the forecast date); a series with a forecast
+    is never announced or airing, and an announced one names its next entry."""
+    import sqlite3
+
+    from nextseason.link.status import series_status
+
+    conn = sqlite3.connect(store)
+    rows = conn.execute(
+        "SELECT s.latest_id, s.reason, s.status, s.next_mal_id, s.next_title, s.next_date,"
+        " f.mal_id IS NOT NULL FROM forecast_series s LEFT JOIN forecast f"
+        " ON f.mal_id = s.latest_id").fetchall()
+    today = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()[0]
+    assert {r[2] for r in rows} <= {"announced", "airing", "not announced", "concluded"}
+    assert all(r[2] in ("not announced", "concluded") for r in rows if r[6])
+    announced = [r for r in rows if r[2] == "announced"]
+    assert announced, "the synthetic catalogue lists announced continuations"
+    for latest, _reason, status, next_id, title, _date, _ in announced[:5]:
+        st = series_status(conn, latest, today)
+        assert st.status == status
+        if st.evidence[0].mal_id is not None:
+            assert next_id == st.evidence[0].mal_id and title
+    conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from hypothesis import strategies as st
 from nextseason.fixtures import write_synthetic_data
 from nextseason.forecast.dataset import (
     ANNOUNCE_LEAD_YEARS,
+    TrainingSet,
     build_dataset,
     drop_announced,
     label_outcomes,
     status_date,
+    training_set,
     training_spells,
 )
 from nextseason.forecast.landmark import FOLLOW_CAP, LANDMARKS, landmark_rows
@@ -268,3 +271,64 @@ def test_now_is_answered_at_the_newest_source(hand_made: sqlite3.Connection) -> 
                       " '2026-05-01', 'f', 'h', 0, 0)")
     assert status_date(hand_made, AS_OF) == "2026-05-01"
     assert status_date(hand_made, "2018-06-30") == "2018-06-30"
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("looks")
+    write_synthetic_data(folder / "raw", seed=3, n_franchises=40)
+    build(folder / "raw", folder / "s.db")
+    return folder / "s.db"
+
+
+def _look_dates(ts: TrainingSet, as_of: str) -> np.ndarray:
+    """The date of each landmark look of ``ts.X_at``: the end plus the landmark."""
+    mal = ts.X_at.index.get_level_values("mal_id")
+    mark = ts.X_at.index.get_level_values("landmark").to_numpy()
+    follow = ts.spells.loc[mal, "followup"].to_numpy()
+    return (np.datetime64(pd.Timestamp(as_of))
+            - ((follow - mark) * 365.25 * 86400).astype("timedelta64[s]"))
+
+
+@pytest.mark.parametrize("figures_at", [True, False])
+def test_a_look_uses_nothing_dated_after_it(synthetic_store: Path, tmp_path: Path,
+                                            figures_at: bool) -> None:
+    """Each landmark look's features are as of the look's date: changing what a snapshot
+    dated after the look says (members, score, their percentiles and growth, the sales of
+    later years, side stories listed later) changes no feature of the look. Its figures come
+    from the newest snapshot dated on or before it (``figures_at``), else — the default —
+    from the origin's snapshot, and then only its figures may change."""
+    later = tmp_path / "later.db"
+    shutil.copy(synthetic_store, later)
+    conn = connect(later)
+    as_of = conn.execute("SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'"
+                         ).fetchone()[0]
+    sid, when = conn.execute("SELECT id, as_of FROM snapshot WHERE name = 'jikan_2021'"
+                             ).fetchone()
+    before = training_set(connect(synthetic_store), as_of, figures_at=figures_at)
+    with conn:  # what a snapshot dated `when` says, and sales of the year after it
+        conn.execute("UPDATE observation SET value = value * 7 + 3 WHERE snapshot_id = ?"
+                     " AND metric IN ('members', 'score', 'scored_by')", (sid,))
+        conn.execute("UPDATE video_sales SET avg_sales_k = avg_sales_k * 9 + 1"
+                     " WHERE year > ?", (int(when[:4]),))
+        conn.execute("DELETE FROM relation WHERE snapshot_id = ? AND kind IN"
+                     " ('Side story', 'Spin-off')", (sid,))
+    after = training_set(conn, as_of, figures_at=figures_at)
+    dates = _look_dates(before, as_of)
+    early = dates < np.datetime64(pd.Timestamp(when) - pd.Timedelta(days=3))
+    late = dates > np.datetime64(pd.Timestamp(when) + pd.Timedelta(days=3))
+    assert early.sum() > 50 and late.sum() > 50
+    figures = ["pop_pct", "score_pct", "score_missing", "log_members", "log_scored_by",
+               "members_growth", "growth_missing", "figures_unknown"]
+    rest = [c for c in before.X_at.columns if c not in figures]
+    pd.testing.assert_frame_equal(before.X_at.loc[early, rest], after.X_at.loc[early, rest])
+    if figures_at:
+        pd.testing.assert_frame_equal(before.X_at.loc[early], after.X_at.loc[early])
+        # before any catalogue snapshot, a look has no figures
+        first = conn.execute("SELECT min(as_of) FROM snapshot WHERE kind = 'catalogue'"
+                             ).fetchone()[0]
+        none = dates < np.datetime64(pd.Timestamp(first))
+        assert (before.X_at.loc[none, "figures_unknown"] == 1).all() and none.sum() > 0
+    # and the change does reach looks dated after it: the test can see a leak
+    assert not before.X_at.loc[late].equals(after.X_at.loc[late])
+    assert not before.X_at[figures].equals(after.X_at[figures])

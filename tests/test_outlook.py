@@ -47,7 +47,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         json.dumps([{"mal_id": 1001, "title": "<b>Bold</b> Show", "ended": "2015-03-01",
                      "outcome": "next season 2.0 years after it ended", "years_to_next": 2.0}]),
         json.dumps({"pop_pct": 0.9, "src_linked": 1.0, "src_volumes_left": 6.0})))
-    conn.execute("INSERT INTO forecast_series VALUES (?, ?, '')", (SHOW, SHOW))
+    conn.execute("INSERT INTO forecast_series (mal_id, latest_id, reason) VALUES (?, ?, '')",
+                 (SHOW, SHOW))
     conn.close()
     return db
 

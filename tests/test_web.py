@@ -355,7 +355,7 @@ def test_home_has_places_to_go(client: TestClient, store: tuple[Path, SyntheticC
     conn = sqlite3.connect(store[0])
     confirmed = conn.execute(
         "SELECT a.title FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
-        " WHERE s.reason LIKE 'announced: %' LIMIT 1").fetchone()
+        " WHERE s.status = 'announced' AND s.next_title IS NOT NULL LIMIT 1").fetchone()
     latest = conn.execute("SELECT a.title FROM forecast f JOIN anime a USING (mal_id)"
                           " WHERE length(f.ended) = 10 ORDER BY f.ended DESC, a.title"
                           " LIMIT 1").fetchone()
@@ -375,8 +375,11 @@ def test_season_lists_confirmed_sequels_marked(store: tuple[Path, SyntheticCatal
     shutil.copy(store[0], db)
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("UPDATE forecast_series SET reason = ? WHERE latest_id = ?",
-                     ("announced: TV 'Next Part' (2025-07)", show["mal_id"]))
+        # the build stores the status and the next entry as columns; the reason is only
+        # words for people, and the page does not read it
+        conn.execute("UPDATE forecast_series SET reason = 'listed', status = 'announced',"
+                     " next_mal_id = 99999, next_title = 'Next Part', next_type = 'TV',"
+                     " next_date = '2025-07' WHERE latest_id = ?", (show["mal_id"],))
         conn.execute("DELETE FROM forecast WHERE mal_id = ?", (show["mal_id"],))
         conn.execute("UPDATE anime SET end_date = ? WHERE mal_id = ?",
                      (show["ended"], show["mal_id"]))
@@ -435,7 +438,6 @@ def test_model_card_found_from_any_folder(store: tuple[Path, SyntheticCatalogue]
 def test_announced_in_words() -> None:
     from nextseason.web.season import announced_words
 
-    assert announced_words("announced: TV 'X 2nd Season' (2025-07)") == (
-        "X 2nd Season (TV), July 2025")
-    assert announced_words("announced: None 'Y (Zoku-hen)' (date unknown)") == (
-        "Y (Zoku-hen), date unknown")
+    assert announced_words("X 2nd Season", "TV", "2025-07") == "X 2nd Season (TV), July 2025"
+    assert announced_words("Y (Zoku-hen)", None, None) == "Y (Zoku-hen), date unknown"
+    assert announced_words(None, None, None) == "title and date unknown"

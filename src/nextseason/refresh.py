@@ -31,13 +31,13 @@ from .errors import ConfigError, NextseasonError
 from .live.records import RemoteAnime
 from .store.conn import Conn, atomic
 from .store.coverage import SOURCE_LABELS, newest_snapshot, write_live_coverage
+from .store.forecasts import update_forecasts
 from .store.refresh import (
     StoredLive,
     content_hash,
     find_same_content,
     franchise_members,
     known_ids,
-    replace_forecasts,
     series_entries,
     snapshot_entries,
     write_live_snapshot,
@@ -218,7 +218,7 @@ def refresh(conn: Conn, *, fetch: Fetch, sources: Sequence[str],
             progress.stage("forecasting the series it touched")
             records_, series_rows = recompute_forecasts(conn, series_entries(
                 conn, report.touched), as_of)
-            report.forecasts = replace_forecasts(conn, records_, series_rows)
+            report.forecasts = update_forecasts(conn, records_, series_rows)
         with clock("status"):
             progress.stage("recording what changed")
             newest = report.snapshots[-1]

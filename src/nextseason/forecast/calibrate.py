@@ -93,11 +93,13 @@ class Recalibration:
 
 def fit_recalibration(X: pd.DataFrame, spells: pd.DataFrame,
                       make: Callable[[], SurvivalModel], *, lag: float = LAG_YEARS,
-                      max_elapsed: float = 5.0) -> Recalibration:
-    """Learn a :class:`Recalibration` ``lag`` years back (see the module docstring)."""
+                      max_elapsed: float = 5.0, X_at: pd.DataFrame | None = None
+                      ) -> Recalibration:
+    """Learn a :class:`Recalibration` ``lag`` years back (see the module docstring);
+    ``X_at``: features as of each landmark (:func:`~.landmark.landmark_rows`)."""
     past = censor_spells(spells, lag)
     Xp = X.loc[past.index]
-    X_looks, looks = landmark_rows(Xp, past)
+    X_looks, looks = landmark_rows(Xp, past, X_at)
     if looks["event"].sum() < MIN_EVENTS:
         return Recalibration(n=0, events=int(looks["event"].sum()))  # too little: identity
     model = make().fit(X_looks, looks["duration"], looks["event"], looks["entry"])

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .backtest import PRIMARY_YEARS, RECENT_YEARS, BacktestResult
+from .backtest import OTHER_CALIBRATION, PRIMARY_YEARS, RECENT_YEARS, BacktestResult
 from .calibrate import LAG_YEARS, RECENT_END_YEARS
 from .defaults import DEFAULT_MODEL, RECALIBRATE
 from .features import __doc__ as FEATURES_DOC
@@ -88,7 +88,7 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
     for origin, curves in result.reliability.items():
         keep = {k: v for k, v in curves.items()
                 if k in (result.default_model, "km", "ensemble v1", DEFAULT_MODEL,
-                         "ensemble, recalibrated")}
+                         OTHER_CALIBRATION)}
         path = reliability_plot(
             keep, folder / f"reliability-{origin}.png",
             f"Reliability, origin {origin}, {result.main_horizon},"
@@ -107,13 +107,16 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
         " *landmark looks*: a training row is a series looked at some years after its latest"
         " season ended, when its next season had not premiered and nothing was announced —"
         " the same population a forecast is made for — and time runs from that look. The"
-        " years already waited are a feature.",
+        " years already waited are a feature. Each look's features are as of the look's date"
+        " (sales, the source work's volumes and years, side stories, the studio's record);"
+        " its popularity figures are the one exception (see *What the data cannot know*).",
         "",
         "## How it is scored",
         f"The primary population is the series users ask about: eligible at the origin, the"
-        f" latest season ended at most {PRIMARY_YEARS:.0f} years before it. Each AUC, Brier"
-        " skill (against the population's own event rate) and ICI comes with a 95 % percentile"
-        " bootstrap interval (resampling series); `P(default better)` is the share of paired"
+        f" latest season ended at most {PRIMARY_YEARS:.0f} years before it. There, each AUC,"
+        " Brier skill (against the population's own event rate) and ICI comes with a 95 %"
+        " percentile bootstrap interval (resampling series; the other populations' figures"
+        " are point estimates); `P(default better)` is the share of paired"
         f" resamples in which the default model ({DEFAULT_MODEL}) has the lower Brier score"
         " (the higher AUC) than that row. `ensemble v1` is the same ensemble trained the old"
         " way (whole spells from each season's end, announced or not), on the same series.",
@@ -159,9 +162,9 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
         f" happened to the primary population of that earlier date within {LAG_YEARS:g}"
         " years — outcomes known at the origin, never the ones scored. The default model"
         + (" applies it" if RECALIBRATE else
-           " does not apply it: it lowers the Brier skill at one origin (see"
-           " `ensemble, recalibrated` above), and a change is kept only if it gets worse at"
-           " neither") + ".", "",
+           " does not apply it (`RECALIBRATE` in `forecast/defaults.py`); its scores are"
+           " those of `ensemble, recalibrated` above, and a change is kept only if it gets"
+           " worse at neither origin") + ".", "",
     ]
     if result.calibrations:
         parts += [_md_table(pd.DataFrame([
@@ -180,8 +183,14 @@ def write_model_card(result: BacktestResult, folder: Path) -> Path:
         "## Features", "",
         "```", (FEATURES_DOC or "").strip(), "```", "",
         "## What the data cannot know", "",
-        "- Features are computed from the origin's snapshot for every landmark look: a look"
-        " years before the origin sees the popularity counts of the origin's snapshot.",
+        "- A landmark look's features are as of the look's date, except its popularity"
+        " figures (members, score, their cohort percentiles and growth): the catalogue"
+        " snapshots begin in June 2018, so a look before that has none, and at the 2018-06-30"
+        " origin no look would have any. They come from the origin's snapshot, compared within"
+        " the show's start-year cohort (`FIGURES_AT_LOOK` in `forecast/landmark.py`; taking"
+        " them as of the look lowered the primary Brier skill at both origins, 0.166 → 0.137"
+        " at 2021-01-24 and 0.090 → 0.078 at 2018-06-30). What would fix it: catalogue"
+        " snapshots before 2018 (member and score counts by year).",
         "- When a continuation was announced is dated only by the catalogue snapshots; where"
         " none dates it, it is taken as announced half a year before its premiere (a fixed"
         " assumption, not tuned).",

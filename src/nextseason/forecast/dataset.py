@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -34,8 +35,12 @@ from .features import compute_features
 from .series import Chains, chains, eligibility
 from .snapshot_view import SERIES_TYPES, catalogue_at, sequel_graph_at
 
-__all__ = ["Dataset", "build_dataset", "training_spells", "label_outcomes", "data_end",
-           "drop_announced", "status_date", "ANNOUNCE_LEAD_YEARS",
+if TYPE_CHECKING:
+    from ..link.status import SeriesStatus
+
+__all__ = ["Dataset", "CatalogueState", "catalogue_state", "TrainingSet", "training_set",
+           "build_dataset", "training_spells", "label_outcomes", "data_end",
+           "drop_announced", "series_statuses", "status_date", "ANNOUNCE_LEAD_YEARS",
            "outcome_by"]
 
 
@@ -53,19 +58,33 @@ class Dataset:
 
 
 @dataclass
-class _State:
+class CatalogueState:
+    """The catalogue as it stood at ``as_of``, its series and side stories: what
+    :func:`build_dataset` and :func:`training_set` both start from (build it once with
+    :func:`catalogue_state` and hand it to both)."""
+
+    as_of: str
     cat: pd.DataFrame
     ch: Chains
-    side: dict[int, int]
+    side: dict[int, list[tuple[int, str]]]
     use_links: bool
 
 
-def _state(conn: Conn, as_of: str) -> _State:
+def catalogue_state(conn: Conn, as_of: str) -> CatalogueState:
     cat = catalogue_at(conn, as_of)
     newest = newest_relation_date(conn, catalogue_only=True)
     use_links = newest is None or as_of > newest
     graph = sequel_graph_at(conn, as_of, set(cat["mal_id"]), use_links=use_links)
-    return _State(cat, chains(cat, graph), graph.side_stories, use_links)
+    return CatalogueState(as_of, cat, chains(cat, graph), graph.side_links, use_links)
+
+
+def _state(conn: Conn, as_of: str, state: CatalogueState | None
+           ) -> CatalogueState:
+    if state is not None:
+        if state.as_of != as_of:
+            raise ValueError(f"a catalogue state as of {state.as_of} cannot serve {as_of}")
+        return state
+    return catalogue_state(conn, as_of)
 
 
 def data_end(conn: Conn) -> str:
@@ -73,9 +92,10 @@ def data_end(conn: Conn) -> str:
     return newest_catalogue_date(conn)  # type: ignore[return-value]
 
 
-def build_dataset(conn: Conn, as_of: str) -> Dataset:
+def build_dataset(conn: Conn, as_of: str, *,
+                  state: CatalogueState | None = None) -> Dataset:
     """Eligible series at ``as_of`` with their features (see the module docstring)."""
-    st = _state(conn, as_of)
+    st = _state(conn, as_of, state)
     reasons = eligibility(st.cat, st.ch, as_of)
     by_id = st.cat.set_index("mal_id")
     eligible = [int(m) for m, r in reasons.items() if r == ""]
@@ -109,8 +129,53 @@ ANNOUNCE_LEAD_YEARS = 0.5
 SPLIT_GAP_YEARS = 1.0
 
 
-def training_spells(conn: Conn, as_of: str, *, min_end: str = "1990-01-01"
-                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+@dataclass
+class TrainingSet:
+    """What a model may learn from at ``as_of`` (see :func:`training_set`)."""
+
+    X: pd.DataFrame  # index mal_id: features as of as_of, one row per spell
+    spells: pd.DataFrame  # index mal_id: duration, event, entry, followup, announced
+    #: features as of each landmark date: index (mal_id, landmark in years after the end),
+    #: every landmark before the spell's premiere and the data's end, announced or not
+    X_at: pd.DataFrame
+
+
+def training_set(conn: Conn, as_of: str, *, min_end: str = "1990-01-01",
+                 state: CatalogueState | None = None, figures_at: bool | None = None
+                 ) -> TrainingSet:
+    """The spells of :func:`training_spells` with features as of ``as_of`` (``X``) and as of
+    every landmark date (``X_at``: the end of the installment plus each of
+    :data:`~.landmark.LANDMARKS` that falls before its next premiere and ``as_of``), which
+    :func:`~.landmark.landmark_rows` gives the looks. ``figures_at`` (default
+    :data:`~.landmark.FIGURES_AT_LOOK`): the looks' figures as of the look too."""
+    from .landmark import FIGURES_AT_LOOK, LANDMARKS
+
+    st = _state(conn, as_of, state)
+    X, spells = training_spells(conn, as_of, min_end=min_end, state=st)
+    d = spells["duration"].to_numpy(dtype=float)
+    f = spells["followup"].to_numpy(dtype=float)
+    ends = st.cat.set_index("mal_id")["end"].reindex(spells.index).to_numpy(
+        dtype="datetime64[ns]")
+    ids, marks, dates = [], [], []
+    cutoff = np.datetime64(pd.Timestamp(as_of))
+    for L in LANDMARKS:
+        ok = np.flatnonzero((d > L) & (f > L))
+        ids.append(spells.index.to_numpy()[ok])
+        marks.append(np.full(len(ok), L))
+        dates.append(np.minimum(ends[ok] + np.timedelta64(int(round(L * 365.25)), "D"),
+                                cutoff))
+    idx = np.concatenate(ids).astype(int)
+    X_at = compute_features(conn, st.cat, st.ch, st.side, as_of, idx.tolist(),
+                            use_links=st.use_links, leave_out_own_series=True,
+                            at=list(pd.DatetimeIndex(np.concatenate(dates))),
+                            figures_at=FIGURES_AT_LOOK if figures_at is None else figures_at)
+    X_at.index = pd.MultiIndex.from_arrays([idx, np.concatenate(marks)],
+                                           names=["mal_id", "landmark"])
+    return TrainingSet(X, spells, X_at)
+
+
+def training_spells(conn: Conn, as_of: str, *, min_end: str = "1990-01-01",
+                    state: CatalogueState | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(X, spells)``: features and (duration, event, entry, followup, announced) of every
     installment.
 
@@ -125,7 +190,7 @@ def training_spells(conn: Conn, as_of: str, *, min_end: str = "1990-01-01"
     by ``as_of``. :func:`~.landmark.landmark_rows` keeps only the looks before it: the
     forecast population never holds a series whose continuation is announced.
     """
-    st = _state(conn, as_of)
+    st = _state(conn, as_of, state)
     cutoff = pd.Timestamp(as_of)
     cat = st.cat
     series = cat[cat["type"].isin(SERIES_TYPES) & cat["end"].notna()
@@ -289,14 +354,25 @@ def status_date(conn: Conn, as_of: str) -> str:
     return max(as_of, newest or as_of)
 
 
+def series_statuses(conn: Conn, ids: Iterable[int], today: str
+                    ) -> dict[int, SeriesStatus]:
+    """:func:`nextseason.link.status.series_status` of each series ``ids`` names (by any of
+    its installments), from the sources dated on or before ``today``."""
+    from ..link.status import series_status
+
+    return {int(m): series_status(conn, int(m), today) for m in ids}
+
+
 def drop_announced(conn: Conn, ds: Dataset,
-                   only: Iterable[int] | None = None) -> Dataset:
+                   only: Iterable[int] | None = None, *,
+                   statuses: dict[int, SeriesStatus] | None = None) -> Dataset:
     """``ds`` without the series whose status is *announced* or *airing* by any source dated
     on or before :func:`status_date` (:func:`nextseason.link.status.series_status`: the
     newest catalogue snapshot, the ID crosswalk's TVDB seasons, the sequel rules). Each moves
     to ``ineligible`` with the evidence as its reason.
 
     Those sources only decide who gets no forecast: features stay as of ``ds.as_of``.
+    ``statuses`` (from :func:`series_statuses` at :func:`status_date`) saves asking again.
     """
     from ..link.status import series_status
 
@@ -304,7 +380,7 @@ def drop_announced(conn: Conn, ds: Dataset,
     dropped: dict[int, str] = {}
     check = ds.frame.index if only is None else [m for m in only if m in ds.frame.index]
     for mal_id in check:
-        st = series_status(conn, int(mal_id), today)
+        st = (statuses or {}).get(int(mal_id)) or series_status(conn, int(mal_id), today)
         if st.status in ("announced", "airing") and st.evidence:
             ev = st.evidence[0]
             dropped[int(mal_id)] = f"{st.status}: {ev.says} ({ev.name}, {ev.as_of})"

@@ -130,21 +130,16 @@ def comparables_for(conn: Conn, fitted: Fitted, X: pd.DataFrame,
         part = wanted[i:i + 900]
         titles.update(anime_titles(conn, part))
     as_of = pd.Timestamp(fitted.as_of)
-    out = []
-    for row in picks:
-        comps = []
-        for j in row:
-            m = int(ids[j])
-            s = spells.loc[m]
-            ended = as_of - pd.Timedelta(days=float(s["followup"]) * 365.25)
-            if s["event"] == 1:
-                outcome = f"next season {s['duration']:.1f} years after it ended"
-            else:
-                outcome = f"no new season in the {s['duration']:.1f} years to {fitted.as_of}"
-            comps.append(Comparable(m, titles.get(m, str(m)), ended.date().isoformat(),
-                                    outcome, float(s["duration"]) if s["event"] == 1 else None))
-        out.append(comps)
-    return out
+    said: dict[int, Comparable] = {}  # one record per comparable show, shared by the rows
+    for m in wanted:
+        event = int(spells.at[m, "event"]) == 1
+        duration = float(spells.at[m, "duration"])
+        ended = as_of - pd.Timedelta(days=float(spells.at[m, "followup"]) * 365.25)
+        outcome = (f"next season {duration:.1f} years after it ended" if event else
+                   f"no new season in the {duration:.1f} years to {fitted.as_of}")
+        said[m] = Comparable(m, titles.get(m, str(m)), ended.date().isoformat(), outcome,
+                             duration if event else None)
+    return [[said[int(ids[j])] for j in row] for row in picks]
 
 
 def forecast_show(conn: Conn, mal_id: int, as_of: str | None = None,

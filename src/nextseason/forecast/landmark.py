@@ -26,23 +26,35 @@ import pandas as pd
 
 from .base import SurvivalModel, _check_elapsed, check_fit_inputs
 
-__all__ = ["LANDMARKS", "FOLLOW_CAP", "ELAPSED_BANDS", "landmark_rows", "LandmarkModel",
-           "with_elapsed"]
+__all__ = ["LANDMARKS", "FOLLOW_CAP", "FIGURES_AT_LOOK", "ELAPSED_BANDS", "landmark_rows",
+           "LandmarkModel", "with_elapsed"]
 
 #: the looks, in years after the end of the latest season
 LANDMARKS: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 7.0, 10.0,
                                 15.0, 20.0)
 #: a look is followed for at most this many years (every horizon scored is shorter)
 FOLLOW_CAP = 7.0
+#: whether a look's figures (members, score, their percentiles and growth) are taken from the
+#: newest catalogue snapshot dated on or before the look, like its other features. Off: the
+#: snapshots begin in June 2018, so a look before that has none (at the 2018-06-30 origin no
+#: look has any, and the model cannot learn popularity at all), and on the primary
+#: population it lowered the Brier skill at both origins (2021-01-24: 0.166 → 0.137;
+#: 2018-06-30: 0.090 → 0.078, with every other feature as of the look and the full boosted
+#: fit). The looks' figures come from the origin's snapshot instead, compared within the
+#: show's start-year cohort
+FIGURES_AT_LOOK = False
 #: upper edges of the bands of years since the end (the baseline's cohorts)
 ELAPSED_BANDS: tuple[float, ...] = (0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
 
 
-def landmark_rows(X: pd.DataFrame, spells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def landmark_rows(X: pd.DataFrame, spells: pd.DataFrame, X_at: pd.DataFrame | None = None
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(X_looks, looks)``: one row per usable (spell, landmark); see the module docstring.
 
     ``looks`` has the columns ``duration``, ``event``, ``entry`` (the landmark), ``followup``
-    (years from the end to the data's end) and ``spell`` (the spell's index label).
+    (years from the end to the data's end) and ``spell`` (the spell's index label). Each
+    look's features are its row of ``X_at`` (index ``(spell, landmark)``: features as of the
+    landmark date, :func:`~.dataset.training_set`) when given, else the spell's row of ``X``.
     """
     d = spells["duration"].to_numpy(dtype=float)
     e = spells["event"].to_numpy(dtype=float)
@@ -63,7 +75,14 @@ def landmark_rows(X: pd.DataFrame, spells: pd.DataFrame) -> tuple[pd.DataFrame, 
         "followup": f[rows],
         "spell": spells.index.to_numpy()[rows],
     })
-    X_looks = X.iloc[rows].reset_index(drop=True)
+    if X_at is None:
+        X_looks = X.iloc[rows].reset_index(drop=True)
+    else:
+        keys = pd.MultiIndex.from_arrays([looks["spell"].to_numpy(), entry])
+        X_looks = X_at.reindex(keys)
+        if X_looks.isna().any(axis=None):
+            raise ValueError("X_at lacks features for some looks (spell, landmark)")
+        X_looks = X_looks[list(X.columns)].reset_index(drop=True)
     return X_looks, looks
 
 

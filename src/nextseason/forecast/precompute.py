@@ -13,9 +13,19 @@ from dataclasses import asdict
 from typing import Any
 
 from ..errors import DataMissingError
+from ..link.status import SeriesStatus
+from ..store.catalogue import anime_summaries
 from ..store.conn import Conn, atomic
 from ..store.forecasts import replace_forecasts
-from .dataset import Dataset, build_dataset, data_end, drop_announced
+from .dataset import (
+    Dataset,
+    build_dataset,
+    catalogue_state,
+    data_end,
+    drop_announced,
+    series_statuses,
+    status_date,
+)
 from .defaults import DEFAULT_MODEL
 from .explain import comparables_for, factors_for
 from .predict import HORIZONS, fit_at, predict_rows
@@ -33,19 +43,26 @@ def precompute_forecasts(conn: Conn, *, model: str = DEFAULT_MODEL,
     if as_of is None:
         return 0
     progress("training the forecast model")
+    state = catalogue_state(conn, as_of)
     try:
-        fitted = fit_at(conn, as_of, model, use_cache=False)
+        # trained afresh, and kept in the cache so that a refresh reuses it
+        fitted = fit_at(conn, as_of, model, use_cache=False, save=True, state=state)
     except DataMissingError as exc:  # a catalogue too small to learn from: no forecasts
-        ds = build_dataset(conn, as_of)
+        ds = build_dataset(conn, as_of, state=state)
+        statuses = series_statuses(conn, set(ds.latest_of.values()),
+                                   status_date(conn, as_of))
         _write(conn, [], [(m, latest, f"no forecast: {exc}") for m, latest in
-                          ds.latest_of.items()])
+                          ds.latest_of.items()], statuses)
         return 0
-    # no forecast for a series whose continuation a dated source lists (status announced or
-    # airing as of the forecast date); it keeps the evidence as its reason
-    ds = drop_announced(conn, build_dataset(conn, as_of))
+    # every series' status as of the forecast date, from every dated source: no forecast for
+    # a series whose continuation a dated source lists (announced or airing; it keeps the
+    # evidence as its reason), and the status and next entry are stored for the readers
+    full = build_dataset(conn, as_of, state=state)
+    statuses = series_statuses(conn, set(full.latest_of.values()), status_date(conn, as_of))
+    ds = drop_announced(conn, full, statuses=statuses)
     progress(f"forecasting {len(ds.X):,} series")
     records, series = forecast_records(conn, fitted, ds, model)
-    _write(conn, records, series)
+    _write(conn, records, series, statuses)
     return len(records)
 
 
@@ -82,31 +99,63 @@ def forecast_records(conn: Conn, fitted: Any, ds: Dataset, model: str
 
 def recompute_forecasts(conn: Conn, mal_ids: Iterable[int], as_of: str, *,
                         model: str = DEFAULT_MODEL
-                        ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, str]]]:
+                        ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """The forecasts of the series ``mal_ids`` belong to, made as of ``as_of`` (a refresh's
     date): features from the catalogue as it stood then, the model trained on what the
     newest catalogue snapshot knew (:func:`fit_at` at :func:`data_end`, cached), and no
     forecast for a series a dated source (a refresh among them) lists as announced or
     airing. Returns the ``forecast`` rows and the ``forecast_series`` rows of their
-    installments; the caller writes them (:func:`nextseason.store.refresh.replace_forecasts`).
+    installments; the caller writes them (:func:`nextseason.store.forecasts.update_forecasts`).
     """
     end = data_end(conn)
     if end is None:
         return [], []
     ds = build_dataset(conn, max(as_of, end))
     wanted = {ds.latest_of.get(m, m) for m in mal_ids}
-    ds = drop_announced(conn, ds, only=wanted)
+    statuses = series_statuses(conn, wanted, status_date(conn, ds.as_of))
+    ds = drop_announced(conn, ds, only=wanted, statuses=statuses)
     keep = [m for m in ds.frame.index if m in wanted]
     sub = Dataset(ds.as_of, ds.frame.loc[keep], ds.X.loc[keep], ds.ineligible,
                   {m: latest for m, latest in ds.latest_of.items() if latest in wanted})
     try:
         fitted = fit_at(conn, end, model)
     except DataMissingError as exc:
-        return [], [(m, latest, f"no forecast: {exc}") for m, latest in sub.latest_of.items()]
-    return forecast_records(conn, fitted, sub, model)
+        return [], series_rows(conn, [(m, latest, f"no forecast: {exc}")
+                                      for m, latest in sub.latest_of.items()], statuses)
+    records, series = forecast_records(conn, fitted, sub, model)
+    return records, series_rows(conn, series, statuses)
+
+
+def _next_entries(conn: Conn, statuses: dict[int, SeriesStatus]
+                  ) -> dict[int, tuple[int | None, str | None, str | None, str | None]]:
+    """Per series: the entry its status names (the announced continuation, or the season
+    airing), as ``(mal_id, title, format, premiere as listed)``; all None when none is
+    named or a source names it without a catalogue entry (title and date unknown)."""
+    named = {latest: st.evidence[0] for latest, st in statuses.items()
+             if st.status in ("announced", "airing") and st.evidence}
+    about = anime_summaries(conn, sorted({ev.mal_id for ev in named.values()
+                                           if ev.mal_id is not None}))
+    out: dict[int, tuple[int | None, str | None, str | None, str | None]] = {}
+    for latest, ev in named.items():
+        if ev.mal_id is not None and ev.mal_id in about:
+            title, kind, start = about[ev.mal_id]
+            out[latest] = (ev.mal_id, title, kind, ev.due or start)
+    return out
+
+
+def series_rows(conn: Conn, series: list[tuple[int, int, str]],
+                statuses: dict[int, SeriesStatus]) -> list[tuple[Any, ...]]:
+    """``forecast_series`` rows: (mal_id, latest_id, reason) with the series' status and the
+    entry it names (:data:`nextseason.store.forecasts.SERIES_COLUMNS`)."""
+    nxt = _next_entries(conn, statuses)
+    none = (None, None, None, None)
+    return [(m, latest, reason,
+             statuses[latest].status if latest in statuses else "not announced",
+             *nxt.get(latest, none)) for m, latest, reason in series]
 
 
 def _write(conn: Conn, records: list[tuple[Any, ...]],
-           series: list[tuple[int, int, str]]) -> None:
+           series: list[tuple[int, int, str]], statuses: dict[int, SeriesStatus]) -> None:
+    rows = series_rows(conn, series, statuses)
     with atomic(conn):
-        replace_forecasts(conn, records, series)
+        replace_forecasts(conn, records, rows)

@@ -28,7 +28,14 @@ from ..store.snapshots import snapshot_digests
 from .backtest import ENSEMBLE, MODEL_PARAMS, PRIMARY_YEARS
 from .base import SurvivalModel
 from .calibrate import Recalibrated, fit_recalibration
-from .dataset import Dataset, build_dataset, data_end, drop_announced, training_spells
+from .dataset import (
+    CatalogueState,
+    Dataset,
+    build_dataset,
+    data_end,
+    drop_announced,
+    training_set,
+)
 from .defaults import DEFAULT_MODEL, RECALIBRATE
 from .landmark import LandmarkModel, landmark_rows
 from .models import MODEL_NAMES
@@ -41,6 +48,10 @@ HORIZONS = {"p_1y": 1.0, "p_2y": 2.0, "p_3y": 3.0, "p_5y": 5.0}
 
 
 def cache_dir() -> Path:
+    """Where fitted models are kept: ``$NEXTSEASON_CACHE_DIR/models`` (the folder the live
+    clients' cache also lives under), else ``$NEXTSEASON_CACHE``, else the user cache dir."""
+    if os.environ.get("NEXTSEASON_CACHE_DIR"):
+        return Path(os.environ["NEXTSEASON_CACHE_DIR"]) / "models"
     return Path(os.environ.get("NEXTSEASON_CACHE")
                 or platformdirs.user_cache_dir("nextseason", appauthor=False))
 
@@ -93,8 +104,11 @@ def _cache_key(conn: Conn, as_of: str, model: str) -> str:
 
 
 def fit_at(conn: Conn, as_of: str, model: str = DEFAULT_MODEL,
-           *, use_cache: bool = True) -> Fitted:
-    """Train ``model`` on what was known at ``as_of`` (from the cache when possible)."""
+           *, use_cache: bool = True, save: bool | None = None,
+           state: CatalogueState | None = None) -> Fitted:
+    """Train ``model`` on what was known at ``as_of`` (from the cache when ``use_cache``);
+    ``save`` (default: ``use_cache``) keeps the fitted model in the cache for later calls;
+    ``state``: the catalogue at ``as_of`` when the caller has it already."""
     path = cache_dir() / f"model-{_cache_key(conn, as_of, model)}.joblib"
     if use_cache and path.exists():
         try:
@@ -103,8 +117,9 @@ def fit_at(conn: Conn, as_of: str, model: str = DEFAULT_MODEL,
                 return fitted
         except Exception:  # a stale or broken cache entry is simply rebuilt
             path.unlink(missing_ok=True)
-    X, spells = training_spells(conn, as_of)
-    X_looks, looks = landmark_rows(X, spells)
+    ts = training_set(conn, as_of, state=state)
+    X, spells = ts.X, ts.spells
+    X_looks, looks = landmark_rows(X, spells, ts.X_at)
     if not looks["event"].any():
         raise DataMissingError(
             f"nothing to learn from as of {as_of}: no next season in the data followed a"
@@ -113,14 +128,18 @@ def fit_at(conn: Conn, as_of: str, model: str = DEFAULT_MODEL,
                                         looks["entry"])
     if model == DEFAULT_MODEL and RECALIBRATE:
         # learned LAG_YEARS before as_of, from outcomes known by as_of: never on the future
-        cal = fit_recalibration(X, spells, lambda: _make(model), max_elapsed=PRIMARY_YEARS)
+        cal = fit_recalibration(X, spells, lambda: _make(model), max_elapsed=PRIMARY_YEARS,
+                                X_at=ts.X_at)
         m = Recalibrated(m, cal)
     fitted = Fitted(as_of, model, m, X, spells)
-    if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if use_cache if save is None else save:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        joblib.dump(fitted, tmp)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            joblib.dump(fitted, tmp)
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written only costs a later refit
+            tmp.unlink(missing_ok=True)
     return fitted
 
 

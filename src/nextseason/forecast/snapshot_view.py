@@ -28,7 +28,7 @@ from ..store.catalogue import (
 )
 from ..store.conn import Conn
 from ..store.observations import catalogue_observations
-from ..store.relations import relations_at, sequel_links
+from ..store.relations import relations_first_stated, sequel_links
 from ..store.snapshots import newest_relation_date
 
 __all__ = ["catalogue_at", "SequelGraph", "sequel_graph_at", "SERIES_TYPES", "years_between"]
@@ -112,6 +112,8 @@ class SequelGraph:
     sequels: dict[int, set[int]] = field(default_factory=dict)
     prequels: dict[int, set[int]] = field(default_factory=dict)
     side_stories: dict[int, int] = field(default_factory=dict)  # listed side stories/spin-offs
+    #: entry → [(side story or spin-off, date of the first snapshot that listed it)]
+    side_links: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
     def add(self, prequel: int, sequel: int) -> None:
         if prequel == sequel:
@@ -125,10 +127,11 @@ def sequel_graph_at(
 ) -> SequelGraph:
     """Sequel edges knowable at ``as_of`` among ``known`` anime (see the module docstring)."""
     graph = SequelGraph()
-    for a, b, kind in relations_at(conn, as_of, ("Sequel", "Prequel", "Side story",
-                                                  "Spin-off")):
+    for a, b, kind, first in relations_first_stated(
+            conn, as_of, ("Sequel", "Prequel", "Side story", "Spin-off")):
         if kind in ("Side story", "Spin-off"):
             graph.side_stories[a] = graph.side_stories.get(a, 0) + 1
+            graph.side_links.setdefault(a, []).append((b, first))
         elif a in known and b in known:
             graph.add(a, b) if kind == "Sequel" else graph.add(b, a)
     if use_links is None:

@@ -105,8 +105,12 @@ def number_installments(
         prev.setdefault(b, a)  # two prequels point here: the earlier one wins
     # A continuation linked to an earlier season than the latest ("Zoku-hen" after season
     # 1 while seasons 2 and 3 exist) is nobody's next: it continues the series at its end.
+    roots_of: dict[int, list[int]] = {}  # entry → the series entries it is reachable from
+    for m in series_ids:
+        for r in reach[m]:
+            roots_of.setdefault(r, []).append(m)
     for orphan in sorted((m for m in series_ids if m not in prev), key=when):
-        roots = [m for m in series_ids if orphan in reach[m]]
+        roots = roots_of.get(orphan, [])
         if not roots:
             continue
         last, seen = roots[0], {roots[0]}

@@ -205,6 +205,19 @@ def anime_brief(conn: Conn, mal_ids: Sequence[int]) -> dict[int, Any]:
         f" WHERE a.mal_id IN ({marks(len(mal_ids))})", list(mal_ids))}
 
 
+def anime_summaries(conn: Conn, mal_ids: Sequence[int]
+                    ) -> dict[int, tuple[str, str | None, str | None]]:
+    """MAL id → (title, type, start_date as listed) for the given shows (those it knows)."""
+    out: dict[int, tuple[str, str | None, str | None]] = {}
+    ids = list(mal_ids)
+    for lo in range(0, len(ids), 500):
+        part = ids[lo:lo + 500]
+        out.update({int(r[0]): (str(r[1]), r[2], r[3]) for r in conn.execute(
+            f"SELECT mal_id, title, type, start_date FROM anime"
+            f" WHERE mal_id IN ({marks(len(part))})", part)})
+    return out
+
+
 def franchise_series_members(conn: Conn, franchise_id: int) -> list[Any]:
     """(mal_id, type, start_date, newest members) of a franchise's TV and ONA entries."""
     return conn.execute(

@@ -12,7 +12,9 @@ from .conn import Conn
 
 __all__ = [
     "FORECAST_COLUMNS",
+    "SERIES_COLUMNS",
     "replace_forecasts",
+    "update_forecasts",
     "forecast_made",
     "series_of",
     "forecast_row",
@@ -26,21 +28,45 @@ __all__ = [
 #: The columns of ``forecast``, in the order :func:`replace_forecasts` takes them.
 FORECAST_COLUMNS = ("mal_id", "as_of", "model", "ended", "elapsed", "p_1y", "p_2y", "p_3y",
                     "p_5y", "p_ever", "curve", "factors", "comparables", "features")
+#: The columns of ``forecast_series``, in the order the writers take them: the series'
+#: status at the forecast date and the entry it names (migration 0006).
+SERIES_COLUMNS = ("mal_id", "latest_id", "reason", "status", "next_mal_id", "next_title",
+                  "next_type", "next_date")
 #: What the season and home pages list of a forecast.
 _LISTED = ("SELECT f.mal_id, a.title, a.type, f.ended, f.p_1y, f.p_2y, f.p_3y, f.p_5y,"
            " f.p_ever, f.model, f.as_of FROM forecast f JOIN anime a ON a.mal_id = f.mal_id")
 
 
 def replace_forecasts(conn: Conn, records: Iterable[Sequence[Any]],
-                      series: Iterable[tuple[int, int, str]]) -> None:
-    """Replace both tables: ``records`` in :data:`FORECAST_COLUMNS` order, ``series`` as
-    (mal_id, latest_id, reason) (inside the caller's transaction)."""
+                      series: Iterable[Sequence[Any]]) -> None:
+    """Replace both tables: ``records`` in :data:`FORECAST_COLUMNS` order, ``series`` in
+    :data:`SERIES_COLUMNS` order (inside the caller's transaction)."""
     conn.execute("DELETE FROM forecast")
     conn.execute("DELETE FROM forecast_series")
     conn.executemany(f"INSERT INTO forecast ({', '.join(FORECAST_COLUMNS)})"
                      f" VALUES ({marks(len(FORECAST_COLUMNS))})", [tuple(r) for r in records])
-    conn.executemany("INSERT INTO forecast_series (mal_id, latest_id, reason) VALUES (?, ?, ?)",
-                     list(series))
+    conn.executemany(f"INSERT INTO forecast_series ({', '.join(SERIES_COLUMNS)})"
+                     f" VALUES ({marks(len(SERIES_COLUMNS))})", [tuple(r) for r in series])
+
+
+def update_forecasts(conn: Conn, records: Sequence[Sequence[Any]],
+                     series: Sequence[Sequence[Any]]) -> int:
+    """Replace the stored forecasts of some series (a refresh's; inside the caller's
+    transaction): ``records`` are ``forecast`` rows, ``series`` the ``forecast_series`` rows
+    of their installments; a series' latest season without a record loses its old one."""
+    for latest in sorted({int(r[1]) for r in series if r[2]}):
+        conn.execute("DELETE FROM forecast WHERE mal_id = ?", (latest,))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in FORECAST_COLUMNS[1:])
+    conn.executemany(
+        f"INSERT INTO forecast ({', '.join(FORECAST_COLUMNS)})"
+        f" VALUES ({marks(len(FORECAST_COLUMNS))}) ON CONFLICT (mal_id) DO UPDATE SET {updates}",
+        [tuple(r) for r in records])
+    series_updates = ", ".join(f"{c} = excluded.{c}" for c in SERIES_COLUMNS[1:])
+    conn.executemany(
+        f"INSERT INTO forecast_series ({', '.join(SERIES_COLUMNS)})"
+        f" VALUES ({marks(len(SERIES_COLUMNS))})"
+        f" ON CONFLICT (mal_id) DO UPDATE SET {series_updates}", [tuple(r) for r in series])
+    return len(records)
 
 
 def forecast_made(conn: Conn) -> tuple[str, str] | None:
@@ -86,23 +112,22 @@ def forecast_end_dates(conn: Conn) -> list[str]:
         "SELECT ended FROM forecast WHERE length(ended) >= 7 ORDER BY ended DESC")]
 
 
-def announced_series(conn: Conn, prefix: str, *, ended_from: str | None = None,
+def announced_series(conn: Conn, *, ended_from: str | None = None,
                      ended_before: str | None = None) -> list[tuple[Any, ...]]:
-    """(mal_id, title, type, end_date, reason) of each latest season whose series has no
-    forecast for a reason that starts with ``prefix`` (optionally: whose end date lies in
-    [``ended_from``, ``ended_before``)), by MAL id; the first reason of several."""
-    sql = ("SELECT a.mal_id, a.title, a.type, a.end_date, min(s.reason)"
-           " FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
-           " WHERE lower(s.reason) LIKE ?")
-    params: list[Any] = [prefix.lower().replace("%", "").replace("_", "") + "%"]
+    """(mal_id, title, type, end_date, next_title, next_type, next_date) of each latest season
+    whose series the build found announced (``forecast_series.status``; optionally: whose end
+    date lies in [``ended_from``, ``ended_before``)), by MAL id."""
+    sql = ("SELECT DISTINCT a.mal_id, a.title, a.type, a.end_date, s.next_title, s.next_type,"
+           " s.next_date FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
+           " WHERE s.status = 'announced'")
+    params: list[Any] = []
     if ended_from is not None:
         sql += " AND a.end_date >= ?"
         params.append(ended_from)
     if ended_before is not None:
         sql += " AND a.end_date < ?"
         params.append(ended_before)
-    sql += " GROUP BY a.mal_id, a.title, a.type, a.end_date ORDER BY a.mal_id"
-    return [tuple(r) for r in conn.execute(sql, params)]
+    return [tuple(r) for r in conn.execute(sql + " ORDER BY a.mal_id", params)]
 
 
 def example_forecast(conn: Conn, prefer: int) -> tuple[int, str, str] | None:

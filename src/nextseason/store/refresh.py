@@ -27,7 +27,7 @@ from .conn import Conn
 
 __all__ = ["LIVE_KIND", "StoredLive", "content_hash", "find_same_content", "snapshot_name",
            "write_live_snapshot", "live_snapshots", "anilist_to_mal", "known_ids",
-           "replace_forecasts", "franchise_members", "upsert_anime", "snapshot_entries",
+           "franchise_members", "upsert_anime", "snapshot_entries",
            "series_entries", "StatedRelation", "stated_relations"]
 
 #: the snapshot kind of a refresh
@@ -232,29 +232,6 @@ def live_snapshots(conn: Conn) -> list[tuple[int, str, str, str]]:
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in conn.execute(
         "SELECT id, name, as_of, file FROM snapshot WHERE kind = ? ORDER BY as_of, id",
         (LIVE_KIND,))]
-
-
-_FORECAST_COLUMNS = ("mal_id", "as_of", "model", "ended", "elapsed", "p_1y", "p_2y", "p_3y",
-                     "p_5y", "p_ever", "curve", "factors", "comparables", "features")
-
-
-def replace_forecasts(conn: Conn, records: Sequence[tuple[object, ...]],
-                      series: Sequence[tuple[int, int, str]]) -> int:
-    """Replace the stored forecasts of some series (inside the caller's transaction):
-    ``records`` are ``forecast`` rows, ``series`` the ``forecast_series`` rows of their
-    installments; a series' latest season without a record loses its old forecast."""
-    for latest in sorted({latest for _, latest, reason in series if reason}):
-        conn.execute("DELETE FROM forecast WHERE mal_id = ?", (latest,))
-    cols = ", ".join(_FORECAST_COLUMNS)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _FORECAST_COLUMNS[1:])
-    conn.executemany(
-        f"INSERT INTO forecast ({cols}) VALUES ({', '.join('?' * len(_FORECAST_COLUMNS))})"
-        f" ON CONFLICT (mal_id) DO UPDATE SET {updates}", list(records))
-    conn.executemany(
-        "INSERT INTO forecast_series (mal_id, latest_id, reason) VALUES (?, ?, ?)"
-        " ON CONFLICT (mal_id) DO UPDATE SET latest_id = excluded.latest_id,"
-        " reason = excluded.reason", list(series))
-    return len(records)
 
 
 def franchise_members(conn: Conn, mal_ids: Iterable[int]) -> set[int]:

@@ -15,7 +15,7 @@ __all__ = [
     "story_relation_pairs",
     "recap_ids",
     "sequel_relations",
-    "relations_at",
+    "relations_first_stated",
     "replace_sequel_links",
     "sequel_links",
     "sequel_links_among",
@@ -72,14 +72,18 @@ def sequel_relations(conn: Conn, snapshots: Sequence[str] | None) -> list[tuple[
                                            params)]
 
 
-def relations_at(conn: Conn, as_of: str, kinds: Iterable[str]) -> list[tuple[Any, ...]]:
-    """Distinct (from, to, kind) anime → anime relations of the given kinds stated by a
-    snapshot dated on or before ``as_of``."""
+
+
+def relations_first_stated(conn: Conn, as_of: str, kinds: Iterable[str]
+                           ) -> list[tuple[int, int, str, str]]:
+    """(from, to, kind, first date a snapshot stated it) of the anime → anime relations of
+    the given kinds stated by a snapshot dated on or before ``as_of``."""
     kinds = list(kinds)
-    return [tuple(r) for r in conn.execute(
-        "SELECT DISTINCT r.from_id, r.to_id, r.kind FROM relation r"
+    return [(int(r[0]), int(r[1]), str(r[2]), str(r[3])) for r in conn.execute(
+        "SELECT r.from_id, r.to_id, r.kind, min(s.as_of) FROM relation r"
         " JOIN snapshot s ON s.id = r.snapshot_id WHERE s.as_of <= ? AND r.to_type = 'anime'"
-        f" AND r.kind IN ({marks(len(kinds))})", (as_of, *kinds))]
+        f" AND r.kind IN ({marks(len(kinds))}) GROUP BY r.from_id, r.to_id, r.kind",
+        (as_of, *kinds))]
 
 
 def replace_sequel_links(conn: Conn, edges: Iterable[tuple[int, int, str, str]]) -> None:

@@ -19,6 +19,7 @@ __all__ = [
     "newest_catalogue_name",
     "newest_catalogue",
     "newest_snapshot_date",
+    "catalogue_dates",
     "newest_relation_date",
     "newest_of_kind",
     "catalogue_snapshot_ids",
@@ -102,6 +103,13 @@ def newest_snapshot_date(conn: Conn) -> str | None:
     """The date of the newest snapshot of any kind, or None."""
     row = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()
     return str(row[0]) if row and row[0] is not None else None
+
+
+def catalogue_dates(conn: Conn, on_or_before: str) -> list[str]:
+    """The dates of the catalogue snapshots dated on or before a date, oldest first."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT DISTINCT as_of FROM snapshot WHERE kind = 'catalogue' AND as_of <= ?"
+        " ORDER BY as_of", (on_or_before,))]
 
 
 def newest_relation_date(conn: Conn, *, on_or_before: str | None = None,

@@ -27,7 +27,7 @@ __all__ = [
     "works_adapted_by",
     "works_titled_like",
     "video_sales_of",
-    "best_video_sales",
+    "best_video_sales_by_year",
     "newest_sales_year",
     "crosswalk_ids",
     "tvdb_seasons",
@@ -176,12 +176,16 @@ def video_sales_of(conn: Conn, mal_ids: Sequence[int]) -> list[Any]:
         list(mal_ids)).fetchall()
 
 
-def best_video_sales(conn: Conn, until_year: int) -> list[tuple[int, float]]:
-    """(mal_id, best average first-release sales per volume) of every linked show, from
-    the seasons up to ``until_year``, leaving out values that look like parse errors."""
-    return [(int(r[0]), r[1]) for r in conn.execute(
-        "SELECT mal_id, max(avg_sales_k) FROM video_sales WHERE mal_id IS NOT NULL"
-        " AND year <= ? AND avg_sales_suspect = 0 GROUP BY mal_id", (until_year,))]
+
+
+def best_video_sales_by_year(conn: Conn, until_year: int) -> list[tuple[int, int, float]]:
+    """(mal_id, year, best average first-release sales per volume that year) of every linked
+    show up to ``until_year``, by show then year, leaving out values that look like parse
+    errors."""
+    return [(int(r[0]), int(r[1]), float(r[2])) for r in conn.execute(
+        "SELECT mal_id, year, max(avg_sales_k) FROM video_sales WHERE mal_id IS NOT NULL"
+        " AND year <= ? AND avg_sales_suspect = 0 GROUP BY mal_id, year ORDER BY mal_id, year",
+        (until_year,))]
 
 
 def newest_sales_year(conn: Conn) -> int | None:

@@ -7,7 +7,6 @@ year (``"2021"``) belong to no season.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -23,30 +22,25 @@ from ..store.forecasts import (
 )
 
 __all__ = ["SEASONS", "SORTS", "SeasonShow", "SeasonView", "season_view",
-           "HomeView", "home_view", "ANNOUNCED", "announced_words"]
+           "HomeView", "home_view", "announced_words"]
 
-#: how the build marks a series whose continuation is already listed (forecast_series.reason):
-#: ``announced: TV 'Title 2nd Season' (2025-07)``
-ANNOUNCED = "announced: "
-_ANNOUNCED = re.compile(r"announced: (\S+) '(.*)' \(([^)]*)\)")
-#: formats a new *season* comes in (a film is not a new season)
-_SEASON_TYPES = ("TV", "ONA", "None")
-
-
-def announced_words(reason: str) -> str:
-    """``announced: TV 'X 2nd Season' (2025-07)`` → ``X 2nd Season (TV), July 2025``."""
-    m = _ANNOUNCED.fullmatch(reason)
-    if m is None:
-        return reason[len(ANNOUNCED):]
-    kind, title, when = m.groups()
-    kind_said = "" if kind == "None" else f" ({kind})"
-    when_said = "date unknown" if when == "date unknown" else nice_date(when)
-    return f"{title}{kind_said}, {when_said}"
+def announced_words(title: str | None, kind: str | None, when: str | None) -> str:
+    """The announced next entry the build stored (``forecast_series.next_*``) in words:
+    ``X 2nd Season (TV), July 2025``; a source that names no catalogue entry (the ID
+    crosswalk, the sequel rules) gives "title and date unknown"."""
+    if not title:
+        return "title and date unknown"
+    kind_said = f" ({kind})" if kind and kind not in ("Unknown", "None") else ""
+    return f"{title}{kind_said}, {nice_date(when) if when else 'date unknown'}"
 
 
-def _is_new_season(reason: str) -> bool:
-    m = _ANNOUNCED.fullmatch(reason)
-    return m is None or m.group(1) in _SEASON_TYPES
+#: formats a new *season* comes in (a film is not a new season); None: not yet known
+_SEASON_TYPES = ("TV", "ONA", "None", "Unknown")
+
+
+def _is_new_season(kind: str | None) -> bool:
+    return kind is None or kind in _SEASON_TYPES
+
 
 SEASONS = ("winter", "spring", "summer", "fall")
 #: Allowed ``?sort=`` values → what they sort by (titles ignoring the case of A–Z, as SQLite's
@@ -85,7 +79,7 @@ class SeasonShow:
     p_ever: float | None
     model: str
     as_of: str
-    announced: str = ""  # the continuation listed, e.g. "TV 'X 2nd Season' (2025-07)"
+    announced: str = ""  # the continuation listed, in words: "X 2nd Season (TV), July 2025"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,12 +125,13 @@ def season_view(conn: Conn, year: int, season: str,
     prev, nxt = neighbours(year, season)
     shows = _sorted([SeasonShow(*r) for r in forecasts_ended_between(conn, lo, hi)], sort)
     made = forecast_made(conn)
-    listed = sorted(announced_series(conn, ANNOUNCED, ended_from=lo, ended_before=hi),
+    listed = sorted(announced_series(conn, ended_from=lo, ended_before=hi),
                     key=lambda r: _nocase(r[1]))
     confirmed = [
         SeasonShow(r[0], r[1], r[2], r[3], None, None, None, None, None,
-                   made[1] if made else "", made[0] if made else "", announced_words(r[4]))
-        for r in listed if _is_new_season(r[4])]
+                   made[1] if made else "", made[0] if made else "",
+                   announced_words(r[4], r[5], r[6]))
+        for r in listed if _is_new_season(r[5])]
     # the confirmed come first: their chance is not a forecast but a fact
     return SeasonView(year, season, sort, prev, nxt, confirmed + shows)
 
@@ -159,13 +154,13 @@ def home_view(conn: Conn, *, recent: int = 10, seasons: int = 8,
     made = forecast_made(conn)
     as_of, model = made if made else ("", "")
     # the newest end first, undated last; then by title
-    listed = sorted(announced_series(conn, ANNOUNCED), key=lambda r: r[1])
+    listed = sorted(announced_series(conn), key=lambda r: r[1])
     listed = (sorted((r for r in listed if r[3] is not None), key=lambda r: r[3], reverse=True)
               + [r for r in listed if r[3] is None])
     confirmed = [
         SeasonShow(r[0], r[1], r[2], r[3] or "", None, None, None, None, None, model, as_of,
-                   announced_words(r[4]))
-        for r in listed if _is_new_season(r[4])][:announced]
+                   announced_words(r[4], r[5], r[6]))
+        for r in listed if _is_new_season(r[5])][:announced]
     latest = [SeasonShow(*r) for r in recent_forecasts(conn, recent)]
     counts: dict[tuple[int, str], int] = {}
     for ended in forecast_end_dates(conn):
