@@ -205,7 +205,7 @@ def test_a_failure_mid_write_leaves_the_database_as_it_was(scene, monkeypatch) -
     def boom(*args: object, **kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(refresh_module, "replace_forecasts", boom)
+    monkeypatch.setattr(refresh_module, "update_forecasts", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         refresh(conn, fetch=fetch, sources=["jikan"], ids=[a, b])
     assert _counts(conn) == before
