@@ -1,18 +1,28 @@
-"""Opening the store: read-write for the one write path, read-only for everything else."""
+"""Opening the store: read-write for the one write path, read-only for everything else.
+
+``--db`` (or ``$NEXTSEASON_DB``) is a file path (SQLite, the default) or a
+``postgresql://`` URL (:mod:`.pg`); :func:`connect` and :func:`connect_readonly` give a
+connection of either kind, both answering :class:`~.conn.Conn`.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
 from ..errors import BusyError, StoreError
 from .migrations import apply_migrations
+from .pg import BUSY_ERRORS, PgUrl, is_url, pg_connect
 
 __all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly", "is_busy",
-           "busy_error", "BUSY_TIMEOUT"]
+           "busy_error", "BUSY_TIMEOUT", "Location", "PgUrl", "is_url", "describe"]
+
+#: Where a database is: a SQLite file, or a PostgreSQL URL (with its schema).
+Location = Path | PgUrl
 
 ENV_DB = "NEXTSEASON_DB"
 #: The one lock policy: every connection, reader or writer, waits this many seconds for
@@ -22,13 +32,20 @@ BUSY_TIMEOUT = 5.0
 
 
 def is_busy(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite saying another connection holds the lock."""
+    """Whether ``exc`` is the database saying another connection holds the lock."""
+    if isinstance(exc, BUSY_ERRORS):
+        return True
     return isinstance(exc, sqlite3.OperationalError) and (
         "locked" in str(exc).lower() or "busy" in str(exc).lower())
 
 
+def describe(where: str | os.PathLike[str]) -> str:
+    """A database's location for messages (a URL without its password)."""
+    return PgUrl(where).redacted if is_url(where) else str(where)
+
+
 def busy_error(path: str | os.PathLike[str] | None = None) -> BusyError:
-    where = f"{path}: " if path else ""
+    where = f"{describe(path)}: " if path else ""
     return BusyError(
         f"{where}the database is busy: another nextseason process (a build or an ingest) is "
         f"writing it and did not finish within {BUSY_TIMEOUT:g} s. Try again when it has "
@@ -41,13 +58,15 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("nextseason", appauthor=False)) / "nextseason.db"
 
 
-def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
-    """``--db`` first, then ``$NEXTSEASON_DB``, then the user data directory."""
-    if db:
-        return Path(db)
-    if os.environ.get(ENV_DB):
-        return Path(os.environ[ENV_DB])
-    return default_db_path()
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Location:
+    """``--db`` first, then ``$NEXTSEASON_DB``, then the user data directory. A
+    ``postgresql://`` URL gives a :class:`~.pg.PgUrl`, anything else a file path."""
+    given = db or os.environ.get(ENV_DB)
+    if not given:
+        return default_db_path()
+    if is_url(given):
+        return PgUrl(str(given))
+    return Path(given)
 
 
 def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:
@@ -57,12 +76,22 @@ def _tune(conn: sqlite3.Connection) -> sqlite3.Connection:
     return conn
 
 
-def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite3.Connection:
+def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Any:
     """Open (creating if needed) a database for writing, with the schema migrated.
 
     The connection is in autocommit mode (``isolation_level=None``): writers open their
-    own ``BEGIN IMMEDIATE`` transaction.
+    own ``BEGIN IMMEDIATE`` transaction (:func:`~.conn.atomic`). On PostgreSQL the schema
+    is created when missing.
     """
+    if is_url(path):
+        pg = pg_connect(str(path), create_schema=True)
+        try:
+            if migrate:
+                apply_migrations(pg)
+        except BaseException:
+            pg.close()
+            raise
+        return pg
     p = Path(path)
     if str(p) != ":memory:":
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -78,8 +107,11 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> sqlite3.Co
     return conn
 
 
-def connect_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
-    """Open an existing database read-only (``mode=ro`` and ``PRAGMA query_only``)."""
+def connect_readonly(path: str | os.PathLike[str]) -> Any:
+    """Open an existing database read-only (``mode=ro`` and ``PRAGMA query_only``; on
+    PostgreSQL every transaction read-only)."""
+    if is_url(path):
+        return _pg_readonly(PgUrl(str(path)))
     p = Path(path)
     if not p.exists():
         raise StoreError(
@@ -97,4 +129,21 @@ def connect_readonly(path: str | os.PathLike[str]) -> sqlite3.Connection:
         raise StoreError(f"{p}: not a nextseason database ({exc})") from exc
     if "anime" not in names or "_migrations" not in names:
         raise StoreError(f"{p}: not a nextseason database (no catalogue tables)")
+    return conn
+
+
+def _pg_readonly(url: PgUrl) -> Any:
+    from .pg import tables
+
+    conn = pg_connect(url, readonly=True)
+    try:
+        names = tables(conn)
+    except BaseException:
+        conn.close()
+        raise
+    if "anime" not in names or "_migrations" not in names:
+        conn.close()
+        raise StoreError(
+            f"{url.redacted}: no nextseason database in schema {url.schema}. Build one "
+            "first: nextseason build --data PATH/TO/data/raw --db URL")
     return conn

@@ -1,0 +1,306 @@
+"""The PostgreSQL backend: a psycopg 3 connection that answers like ``sqlite3``.
+
+Store functions are written once, against :class:`~.conn.Conn`: ``?`` placeholders, rows
+that answer ``row[0]`` and ``row["name"]``, autocommit with explicit ``BEGIN`` … ``COMMIT``.
+:class:`PgConnection` gives exactly that on PostgreSQL:
+
+* ``?`` becomes ``%s`` (and ``:name`` becomes ``%(name)s`` with a dict), a literal ``%``
+  becomes ``%%``; nothing inside quotes or comments is touched (:func:`translate`);
+* rows are :class:`Row` (a tuple that also answers ``row["name"]``, ``keys()`` and
+  ``dict(row)``, names matched case-insensitively as ``sqlite3.Row`` does);
+* ``numeric`` results (``sum`` of integers, ``CAST(… AS NUMERIC)``) come back as ``int`` when
+  whole and ``float`` otherwise, as SQLite gives them, never :class:`~decimal.Decimal`;
+* the database's tables live in one schema (``nextseason`` unless the URL says
+  ``?schema=NAME``), put first on the ``search_path``, so a rebuild can build a new schema
+  and swap it in (:mod:`.pg_rebuild`);
+* a lock held past :data:`~.db.BUSY_TIMEOUT` (``lock_timeout``), a serialisation failure or
+  a deadlock raise :class:`~nextseason.errors.BusyError`; a server that cannot be reached
+  raises :class:`~nextseason.errors.StoreError` naming the URL without its password.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import errors as pgerrors
+from psycopg import sql
+from psycopg.adapt import Loader
+from psycopg.pq import TransactionStatus
+
+from ..errors import BusyError, StoreError
+
+__all__ = ["PgUrl", "PgConnection", "Row", "is_url", "translate", "pg_connect",
+           "redact", "DEFAULT_SCHEMA", "BUSY_ERRORS"]
+
+DEFAULT_SCHEMA = "nextseason"
+#: PostgreSQL errors that mean "another transaction is in the way": retry later.
+BUSY_ERRORS = (pgerrors.LockNotAvailable, pgerrors.SerializationFailure,
+               pgerrors.DeadlockDetected)
+
+
+def is_url(value: object) -> bool:
+    """Whether ``value`` (a ``--db`` argument) names a PostgreSQL server, not a file."""
+    return isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))
+
+
+class PgUrl(str):
+    """A ``postgresql://`` URL as given to ``--db``, with its schema taken out.
+
+    ``str(url)`` is the URL as given; :attr:`conninfo` is what libpq is given (the URL
+    without the ``schema`` parameter); :attr:`schema` is the live schema's name;
+    :attr:`redacted` is the URL without its password, for messages.
+    """
+
+    @property
+    def schema(self) -> str:
+        return _split_schema(self)[1]
+
+    @property
+    def conninfo(self) -> str:
+        return _split_schema(self)[0]
+
+    @property
+    def redacted(self) -> str:
+        return redact(self)
+
+    def with_schema(self, schema: str) -> PgUrl:
+        parts = urlsplit(self.conninfo)
+        query = parse_qsl(parts.query, keep_blank_values=True) + [("schema", schema)]
+        return PgUrl(urlunsplit(parts._replace(query=urlencode(query))))
+
+
+_IDENT = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def _split_schema(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = next((v for k, v in query if k == "schema"), DEFAULT_SCHEMA)
+    if not _IDENT.fullmatch(schema):
+        raise StoreError(f"{redact(url)}: schema {schema!r} is not a plain lower-case name "
+                         "(letters, digits, _)")
+    rest = [(k, v) for k, v in query if k != "schema"]
+    return urlunsplit(parts._replace(query=urlencode(rest))), schema
+
+
+def redact(url: str) -> str:
+    """The URL with its password (in the address or as ``password=``) replaced by ``***``."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            netloc = f"{userinfo.split(':', 1)[0]}:***@{host}"
+    query = "&".join(
+        f"{k}=***" if k == "password" else f"{k}={v}" if v else k
+        for k, v in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+# ---------------------------------------------------------------- placeholders
+
+_TOKENS = re.compile(r"""
+    '(?:[^']|'')*'          # a string literal
+  | "(?:[^"]|"")*"          # a quoted identifier
+  | --[^\n]*                # a line comment
+  | /\*.*?\*/               # a block comment
+  | ::                      # a PostgreSQL cast (not a named parameter)
+  | :[A-Za-z_]\w*           # a named parameter
+  | \?                      # a positional parameter
+  | %                       # a literal percent sign
+""", re.VERBOSE | re.DOTALL)
+
+
+@lru_cache(maxsize=4096)
+def translate(query: str) -> str:
+    """A query written for ``sqlite3`` (``?`` or ``:name`` parameters) in psycopg's
+    placeholders: ``?`` → ``%s``, ``:name`` → ``%(name)s``, ``%`` → ``%%``; string
+    literals, quoted names and comments are left as they are."""
+    def one(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if tok == "?":
+            return "%s"
+        if tok == "%":
+            return "%%"
+        if tok.startswith(":") and tok != "::":
+            return f"%({tok[1:]})s"
+        if tok.startswith(("'", '"')):
+            return tok.replace("%", "%%")  # psycopg scans literals for placeholders too
+        return tok
+    return _TOKENS.sub(one, query)
+
+
+# ---------------------------------------------------------------- rows and values
+
+class Row(tuple[Any, ...]):
+    """A result row: a tuple that also answers ``row["name"]`` (case-insensitive),
+    ``keys()`` and ``dict(row)`` — what code written for ``sqlite3.Row`` expects."""
+
+    _keys: tuple[str, ...]
+    _index: dict[str, int]
+
+    def __new__(cls, values: Sequence[Any], keys: tuple[str, ...],
+                index: dict[str, int]) -> Row:
+        row = super().__new__(cls, values)
+        row._keys, row._index = keys, index
+        return row
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            try:
+                return tuple.__getitem__(self, self._index[key.lower()])
+            except KeyError:
+                raise IndexError(f"no such column: {key}") from None
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._keys)
+
+
+def _row_factory(cursor: Any) -> Any:
+    desc = cursor.description
+    if desc is None:
+        return tuple
+    keys = tuple(c.name for c in desc)
+    index: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        index.setdefault(k.lower(), i)
+    return lambda values: Row(values, keys, index)
+
+
+class _NumericLoader(Loader):
+    """``numeric`` as SQLite would give it: ``int`` when whole, else ``float``."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        if text.lstrip("-").isdigit():
+            return int(text)
+        return float(text)  # a fraction, an exponent, NaN or Infinity
+
+
+# ---------------------------------------------------------------- the connection
+
+class PgConnection:
+    """A psycopg connection shaped like an autocommit ``sqlite3.Connection``."""
+
+    dialect = "postgresql"
+
+    def __init__(self, raw: psycopg.Connection[Any], url: PgUrl, *, schema: str,
+                 readonly: bool) -> None:
+        self.raw = raw
+        self.url = url
+        self.schema = schema
+        self.readonly = readonly
+
+    def __repr__(self) -> str:
+        return f"<PgConnection {self.url.redacted} schema={self.schema}>"
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def execute(self, query: str, parameters: Sequence[Any] | dict[str, Any] = (), /) -> Any:
+        try:
+            return self.raw.execute(translate(query), parameters or None,  # type: ignore[arg-type]
+                                    prepare=False)
+        except BUSY_ERRORS as exc:
+            raise self._busy(exc) from None
+        except psycopg.OperationalError as exc:
+            if self.raw.closed or self.raw.broken:
+                raise StoreError(f"{self.url.redacted}: lost the connection to the server "
+                                 f"({_first_line(exc)})") from None
+            raise
+
+    def executemany(self, query: str, seq_of_parameters: Iterable[Any], /) -> Any:
+        cur = self.raw.cursor()
+        try:
+            cur.executemany(translate(query), list(seq_of_parameters))
+        except BUSY_ERRORS as exc:
+            raise self._busy(exc) from None
+        return cur
+
+    def cursor(self) -> Any:
+        return self.raw.cursor()
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            self.raw.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _busy(self, exc: Exception) -> BusyError:
+        from .db import BUSY_TIMEOUT
+
+        if self.in_transaction:
+            self.raw.execute("ROLLBACK")
+        return BusyError(
+            f"{self.url.redacted}: the database is busy: another nextseason process (a build "
+            f"or an ingest) holds a lock it needs and did not finish within {BUSY_TIMEOUT:g} s "
+            f"({_first_line(exc)}). Try again when it has finished")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def pg_connect(url: str, *, readonly: bool = False, schema: str | None = None,
+               create_schema: bool = False) -> PgConnection:
+    """Open a connection to ``url`` with the live schema (or ``schema``) on its
+    ``search_path``. ``readonly`` makes every transaction read-only."""
+    from .db import BUSY_TIMEOUT
+
+    u = PgUrl(url)
+    name = schema or u.schema
+    try:
+        raw = psycopg.connect(u.conninfo, autocommit=True, row_factory=_row_factory,
+                              connect_timeout=10)
+    except psycopg.Error as exc:
+        raise StoreError(f"{u.redacted}: cannot connect to the PostgreSQL server "
+                         f"({_first_line(exc)})") from None
+    raw.adapters.register_loader("numeric", _NumericLoader)
+    try:
+        if create_schema:
+            raw.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(name)))
+        raw.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(name)))
+        raw.execute(sql.SQL("SET lock_timeout = {}").format(
+            sql.Literal(f"{int(BUSY_TIMEOUT * 1000)}ms")))
+        if readonly:
+            raw.execute("SET default_transaction_read_only = on")
+    except BUSY_ERRORS as exc:
+        raw.close()
+        raise BusyError(f"{u.redacted}: the database is busy ({_first_line(exc)})") from None
+    except psycopg.Error as exc:
+        raw.close()
+        raise StoreError(f"{u.redacted}: cannot use schema {name} ({_first_line(exc)})"
+                         ) from None
+    return PgConnection(raw, u, schema=name, readonly=readonly)
+
+
+def tables(conn: PgConnection, schema: str | None = None) -> set[str]:
+    """The names of the tables in ``schema`` (the connection's own by default)."""
+    return {r[0] for r in conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = ?"
+        " AND table_type = 'BASE TABLE'", (schema or conn.schema,))}
+
+
+def columns(conn: PgConnection, table: str, schema: str | None = None) -> list[str]:
+    """The column names of ``table``, in order."""
+    return [r[0] for r in conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = ?"
+        " AND table_name = ? ORDER BY ordinal_position", (schema or conn.schema, table))]
