@@ -85,10 +85,16 @@ class Cluster:
                   "-l", str(self.folder / "server.log"), "-o", options)
         return self
 
-    def url(self, dbname: str = "postgres", **params: str) -> str:
+    def url(self, dbname: str = "postgres", *, tcp: bool = False, **params: str) -> str:
+        """A URL for database ``dbname``: through the socket in the cluster's folder (no
+        network needed), or ``tcp`` on the loopback port."""
+        if tcp:
+            base = f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
+        else:
+            params = {"host": str(self.folder), "port": str(self.port), **params}
+            base = f"postgresql://{SUPERUSER}@/{dbname}"
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}" + (
-            f"?{query}" if query else "")
+        return base + (f"?{query}" if query else "")
 
     def create_database(self, name: str) -> str:
         """Create database ``name`` and return its URL."""
@@ -121,7 +127,7 @@ if __name__ == "__main__":
         sys.exit("no PostgreSQL server binaries (initdb, pg_ctl) found")
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="pg-"))
     cluster = Cluster(folder, bindir).start()
-    print(cluster.url(), flush=True)
+    print(cluster.url(tcp=True), flush=True)
     try:
         while True:
             time.sleep(3600)

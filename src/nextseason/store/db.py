@@ -19,7 +19,8 @@ from .migrations import apply_migrations
 from .pg import BUSY_ERRORS, PgUrl, is_url, pg_connect
 
 __all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly", "is_busy",
-           "busy_error", "BUSY_TIMEOUT", "Location", "PgUrl", "is_url", "describe"]
+           "busy_error", "BUSY_TIMEOUT", "Location", "PgUrl", "is_url", "describe", "exists",
+           "identity"]
 
 #: Where a database is: a SQLite file, or a PostgreSQL URL (with its schema).
 Location = Path | PgUrl
@@ -147,3 +148,41 @@ def _pg_readonly(url: PgUrl) -> Any:
             f"{url.redacted}: no nextseason database in schema {url.schema}. Build one "
             "first: nextseason build --data PATH/TO/data/raw --db URL")
     return conn
+
+
+def exists(location: str | os.PathLike[str]) -> bool:
+    """Whether there is something at ``location`` to open: the file exists, or (PostgreSQL)
+    the server answers and the schema holds tables. An unreachable server raises
+    :class:`StoreError`."""
+    if not is_url(location):
+        return Path(location).exists()
+    from .pg import tables
+
+    conn = pg_connect(str(location), readonly=True)
+    try:
+        return bool(tables(conn))
+    finally:
+        conn.close()
+
+
+def identity(location: str | os.PathLike[str]) -> tuple[int, ...] | None:
+    """What changes when a build replaces the database at ``location``: the file's device
+    and inode, or the live schema's object id (a rebuild swaps in a new schema); None when
+    there is none."""
+    if not is_url(location):
+        try:
+            st = Path(location).stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+    url = PgUrl(str(location))
+    try:
+        conn = pg_connect(url, readonly=True, schema="pg_catalog")
+    except StoreError:
+        return None
+    try:
+        row = conn.execute("SELECT oid FROM pg_namespace WHERE nspname = ?",
+                           (url.schema,)).fetchone()
+        return (int(row[0]),) if row else None
+    finally:
+        conn.close()

@@ -106,6 +106,13 @@ def any_value(conn: Any, value: Any) -> Any:
     as a number and text as text."""
     if getattr(conn, "dialect", "sqlite") != "postgresql" or value is None:
         return value
+    import json
+
     from psycopg.types.json import Jsonb
 
-    return Jsonb(value)
+    if isinstance(value, float) and value.is_integer():
+        # 1e16 would come back as the integer 10000000000000000: keep a decimal point
+        text = f"{value:.1f}"
+    else:
+        text = json.dumps(value, ensure_ascii=False)
+    return Jsonb(value, dumps=lambda _: text)
