@@ -104,7 +104,7 @@ def test_db_option_takes_a_path_or_a_url(tmp_path: Path, monkeypatch) -> None:
 
 def test_a_schema_name_that_is_not_plain_is_refused() -> None:
     with pytest.raises(StoreError, match="schema"):
-        PgUrl('postgresql://u@h/d?schema=x";drop').schema
+        assert PgUrl('postgresql://u@h/d?schema=x";drop').schema
 
 
 def test_an_unreachable_server_is_named_without_its_password(monkeypatch) -> None:

@@ -21,7 +21,7 @@ that answer ``row[0]`` and ``row["name"]``, autocommit with explicit ``BEGIN`` â
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -34,8 +34,8 @@ from psycopg.pq import TransactionStatus
 
 from ..errors import BusyError, StoreError
 
-__all__ = ["PgUrl", "PgConnection", "Row", "is_url", "translate", "pg_connect",
-           "redact", "DEFAULT_SCHEMA", "BUSY_ERRORS"]
+__all__ = ["PgUrl", "PgConnection", "PgPool", "Row", "is_url", "translate", "pg_connect",
+           "redact", "tables", "columns", "DEFAULT_SCHEMA", "BUSY_ERRORS"]
 
 DEFAULT_SCHEMA = "nextseason"
 #: PostgreSQL errors that mean "another transaction is in the way": retry later.
@@ -259,29 +259,34 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def _configure(raw: psycopg.Connection[Any], schema: str, *, readonly: bool) -> None:
+    """Set up a new session: rows, numbers, the schema, the lock wait, read-only."""
+    from .db import BUSY_TIMEOUT
+
+    raw.row_factory = _row_factory
+    raw.adapters.register_loader("numeric", _NumericLoader)
+    raw.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+    raw.execute(sql.SQL("SET lock_timeout = {}").format(
+        sql.Literal(f"{int(BUSY_TIMEOUT * 1000)}ms")))
+    if readonly:
+        raw.execute("SET default_transaction_read_only = on")
+
+
 def pg_connect(url: str, *, readonly: bool = False, schema: str | None = None,
                create_schema: bool = False) -> PgConnection:
     """Open a connection to ``url`` with the live schema (or ``schema``) on its
     ``search_path``. ``readonly`` makes every transaction read-only."""
-    from .db import BUSY_TIMEOUT
-
     u = PgUrl(url)
     name = schema or u.schema
     try:
-        raw = psycopg.connect(u.conninfo, autocommit=True, row_factory=_row_factory,
-                              connect_timeout=10)
+        raw = psycopg.connect(u.conninfo, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
         raise StoreError(f"{u.redacted}: cannot connect to the PostgreSQL server "
                          f"({_first_line(exc)})") from None
-    raw.adapters.register_loader("numeric", _NumericLoader)
     try:
         if create_schema:
             raw.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(name)))
-        raw.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(name)))
-        raw.execute(sql.SQL("SET lock_timeout = {}").format(
-            sql.Literal(f"{int(BUSY_TIMEOUT * 1000)}ms")))
-        if readonly:
-            raw.execute("SET default_transaction_read_only = on")
+        _configure(raw, name, readonly=readonly)
     except BUSY_ERRORS as exc:
         raw.close()
         raise BusyError(f"{u.redacted}: the database is busy ({_first_line(exc)})") from None
@@ -290,6 +295,97 @@ def pg_connect(url: str, *, readonly: bool = False, schema: str | None = None,
         raise StoreError(f"{u.redacted}: cannot use schema {name} ({_first_line(exc)})"
                          ) from None
     return PgConnection(raw, u, schema=name, readonly=readonly)
+
+
+class _Result:
+    """The rows of one statement, fetched: what a cursor offers readers."""
+
+    def __init__(self, rows: list[Any], rowcount: int, description: Any) -> None:
+        self._rows, self._at = rows, 0
+        self.rowcount, self.description = rowcount, description
+
+    def fetchone(self) -> Any:
+        if self._at >= len(self._rows):
+            return None
+        self._at += 1
+        return self._rows[self._at - 1]
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        rows = self._rows[self._at:self._at + size]
+        self._at += len(rows)
+        return rows
+
+    def fetchall(self) -> list[Any]:
+        rows = self._rows[self._at:]
+        self._at = len(self._rows)
+        return rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class PgPool:
+    """Read-only connections for the web app, shared by its threads (``psycopg_pool``).
+
+    It answers :class:`~.conn.Conn` like one connection: each :meth:`execute` borrows a
+    session from the pool, runs the statement (autocommit, read-only), fetches its rows and
+    gives the session back â€” so any number of request threads share ``max_size`` sessions,
+    and a session the server dropped is replaced by the pool.
+    """
+
+    dialect = "postgresql"
+    in_transaction = False
+    readonly = True
+
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 8,
+                 timeout: float = 30.0) -> None:
+        from psycopg_pool import ConnectionPool, PoolTimeout
+
+        self.url = PgUrl(url)
+        self.schema = self.url.schema
+        self._timeout_error = PoolTimeout
+        check = connect_readonly_url(self.url)  # a clear error now if it is not ours
+        check.close()
+        self.pool: Any = ConnectionPool(
+            self.url.conninfo, min_size=min_size, max_size=max_size, timeout=timeout,
+            kwargs={"autocommit": True, "connect_timeout": 10},
+            configure=lambda raw: _configure(raw, self.schema, readonly=True),
+            name="nextseason-web", open=True)
+
+    def __repr__(self) -> str:
+        return f"<PgPool {self.url.redacted} schema={self.schema}>"
+
+    def execute(self, query: str, parameters: Sequence[Any] | dict[str, Any] = (), /) -> Any:
+        try:
+            with self.pool.connection() as raw:
+                cur = raw.execute(translate(query), parameters or None, prepare=False)
+                rows = cur.fetchall() if cur.description is not None else []
+                return _Result(rows, cur.rowcount, cur.description)
+        except BUSY_ERRORS as exc:
+            raise BusyError(f"{self.url.redacted}: the database is busy "
+                            f"({_first_line(exc)})") from None
+        except self._timeout_error:
+            raise BusyError(f"{self.url.redacted}: every connection of the pool is in use; "
+                            "try again in a moment") from None
+        except psycopg.OperationalError as exc:
+            raise StoreError(f"{self.url.redacted}: the server did not answer "
+                             f"({_first_line(exc)})") from None
+
+    def executemany(self, query: str, seq_of_parameters: Iterable[Any], /) -> Any:
+        raise StoreError("the web app's connections are read-only")
+
+    def stats(self) -> dict[str, int]:
+        return dict(self.pool.get_stats())
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def connect_readonly_url(url: PgUrl) -> PgConnection:
+    from .db import connect_readonly
+
+    conn: PgConnection = connect_readonly(url)
+    return conn
 
 
 def tables(conn: PgConnection, schema: str | None = None) -> set[str]:
