@@ -42,6 +42,7 @@ from .store.db import (
     exists,
     identity,
     is_busy,
+    is_db_error,
     resolve_db_path,
 )
 from .textsafe import terminal_safe
@@ -74,6 +75,9 @@ class _App(typer.Typer):
             _print_error("interrupted")
             sys.exit(130)
         except Exception as exc:  # a bug: say so plainly, without the traceback
+            if is_db_error(exc):  # PostgreSQL's (a busy server is a BusyError already)
+                _print_error("database error: " + (str(exc).strip().splitlines() or [""])[0])
+                sys.exit(1)
             _print_error(f"internal error ({type(exc).__name__}: {exc}). This is a bug in "
                          "nextseason; please report it with the command that caused it")
             sys.exit(70)

@@ -16,11 +16,11 @@ import platformdirs
 
 from ..errors import BusyError, StoreError
 from .migrations import apply_migrations
-from .pg import BUSY_ERRORS, PgUrl, is_url, pg_connect
+from .url import PgUrl, is_url
 
 __all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly", "is_busy",
            "busy_error", "BUSY_TIMEOUT", "Location", "PgUrl", "is_url", "describe", "exists",
-           "identity"]
+           "identity", "is_db_error"]
 
 #: Where a database is: a SQLite file, or a PostgreSQL URL (with its schema).
 Location = Path | PgUrl
@@ -34,8 +34,10 @@ BUSY_TIMEOUT = 5.0
 
 def is_busy(exc: BaseException) -> bool:
     """Whether ``exc`` is the database saying another connection holds the lock."""
-    if isinstance(exc, BUSY_ERRORS):
-        return True
+    if type(exc).__module__.startswith("psycopg"):
+        from .pg import BUSY_ERRORS
+
+        return isinstance(exc, BUSY_ERRORS)
     return isinstance(exc, sqlite3.OperationalError) and (
         "locked" in str(exc).lower() or "busy" in str(exc).lower())
 
@@ -85,6 +87,8 @@ def connect(path: str | os.PathLike[str], *, migrate: bool = True) -> Any:
     is created when missing.
     """
     if is_url(path):
+        from .pg import pg_connect
+
         pg = pg_connect(str(path), create_schema=True)
         try:
             if migrate:
@@ -134,7 +138,7 @@ def connect_readonly(path: str | os.PathLike[str]) -> Any:
 
 
 def _pg_readonly(url: PgUrl) -> Any:
-    from .pg import tables
+    from .pg import pg_connect, tables
 
     conn = pg_connect(url, readonly=True)
     try:
@@ -156,7 +160,7 @@ def exists(location: str | os.PathLike[str]) -> bool:
     :class:`StoreError`."""
     if not is_url(location):
         return Path(location).exists()
-    from .pg import tables
+    from .pg import pg_connect, tables
 
     conn = pg_connect(str(location), readonly=True)
     try:
@@ -175,6 +179,8 @@ def identity(location: str | os.PathLike[str]) -> tuple[int, ...] | None:
         except OSError:
             return None
         return st.st_dev, st.st_ino
+    from .pg import pg_connect
+
     url = PgUrl(str(location))
     try:
         conn = pg_connect(url, readonly=True, schema="pg_catalog")
@@ -186,3 +192,8 @@ def identity(location: str | os.PathLike[str]) -> tuple[int, ...] | None:
         return (int(row[0]),) if row else None
     finally:
         conn.close()
+
+
+def is_db_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is the database's own error (sqlite3's or psycopg's), not ours."""
+    return isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("psycopg")

@@ -18,8 +18,6 @@ import sqlite3
 from importlib import resources
 from typing import Any
 
-import psycopg
-
 from ..errors import BusyError, MigrationError, StoreError
 from .conn import atomic, dialect
 from .dialect import statements
@@ -77,7 +75,9 @@ def apply_migrations(conn: Any) -> list[str]:
                 conn.execute("INSERT INTO _migrations (name) VALUES (?)", (name,))
         except BusyError:
             raise
-        except (sqlite3.Error, psycopg.Error) as exc:
+        except Exception as exc:
+            if not (isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("psycopg")):
+                raise
             if "locked" in str(exc).lower() or "busy" in str(exc).lower():
                 raise  # the caller reports a busy database
             raise MigrationError(f"migration {name} failed: {exc}") from exc

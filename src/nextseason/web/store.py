@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..search.index import SearchIndex
 from ..store import connect_readonly
-from ..store.pg import PgPool, PgUrl, is_url
+from ..store.url import PgUrl, is_url
 
 if TYPE_CHECKING:
     from ..report.outlook import OutlookReport
+    from ..store.pg import PgPool
 
 __all__ = ["WebStore"]
 
@@ -47,6 +48,8 @@ class WebStore:
         fixes it)."""
         self.pool: PgPool | None = None
         if is_url(db_path):
+            from ..store.pg import PgPool
+
             self.path: Path | PgUrl = PgUrl(str(db_path))
             self.pool = PgPool(self.path, max_size=POOL_SIZE)
         else:
