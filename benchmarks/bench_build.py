@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from nextseason.ingest.build import Progress, build
 from nextseason.ingest.context import ImportResult
 from nextseason.ingest.sources import Source
+from nextseason.pipeline import Progress, build
 
 
 class _Timer(Progress):

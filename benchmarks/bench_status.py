@@ -22,11 +22,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from nextseason.catalogue.resolve import resolve_anime
 from nextseason.errors import NotFoundError, QueryError
 from nextseason.link.status import series_status
 from nextseason.search.index import SearchIndex
-from nextseason.search.resolve import resolve_anime
 from nextseason.store import connect_readonly
+from nextseason.store.catalogue import anime_title
 
 TRUTH = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "status_franchises.csv"
 
@@ -55,8 +56,7 @@ def main() -> None:
         else:
             st = series_status(conn, mal_id, args.today)
             status = st.status
-            title = conn.execute("SELECT title FROM anime WHERE mal_id = ?",
-                                 (mal_id,)).fetchone()[0]
+            title = anime_title(conn, mal_id) or "-"
         times.append(time.perf_counter() - t0)
         want_id = int(row["expected_mal_id"]) if row["expected_mal_id"] else None
         show_ok = mal_id == want_id

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from nextseason.fixtures import SyntheticCatalogue, write_synthetic_data
-from nextseason.ingest.build import build
+from nextseason.pipeline import build
 from nextseason.store import connect
 
 SHARED_RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"

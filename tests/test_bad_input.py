@@ -23,7 +23,7 @@ from nextseason.errors import (
     RecordError,
     SchemaError,
 )
-from nextseason.ingest.build import build
+from nextseason.pipeline import build
 
 
 def _digest(path: Path) -> str:

@@ -59,7 +59,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
     if given and Path(given).is_file():
         return Path(given), "higehiro", "Hige wo Soru"
     from nextseason.fixtures import write_synthetic_data
-    from nextseason.ingest.build import build
+    from nextseason.pipeline import build
 
     folder = tmp_path_factory.mktemp("browser")
     write_synthetic_data(folder / "raw", seed=0, n_franchises=60)

@@ -9,7 +9,7 @@ import pytest
 
 from nextseason.errors import ConfigError
 from nextseason.fixtures import SNAPSHOT_2025, visible_at
-from nextseason.ingest.build import build
+from nextseason.pipeline import build
 
 
 def _dump(path: Path) -> list[str]:

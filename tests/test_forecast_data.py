@@ -22,8 +22,8 @@ from nextseason.forecast.dataset import (
 )
 from nextseason.forecast.landmark import FOLLOW_CAP, LANDMARKS, landmark_rows
 from nextseason.forecast.models import make_model
-from nextseason.ingest.build import build
 from nextseason.ingest.sources import SOURCES
+from nextseason.pipeline import build
 from nextseason.store import connect
 
 AS_OF = "2021-01-24"

@@ -136,7 +136,7 @@ def test_unexpected_errors_are_one_line_too(monkeypatch: pytest.MonkeyPatch,
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("nextseason.search.resolve.resolve_anime", boom)
+    monkeypatch.setattr("nextseason.catalogue.resolve.resolve_anime", boom)
     monkeypatch.setattr(cli, "_readonly", boom)
     with pytest.raises(SystemExit) as info:
         app(["show", "x"], prog_name="nextseason")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from nextseason.fixtures import SNAPSHOT_2018, visible_at
-from nextseason.ingest.build import import_source
+from nextseason.ingest.importer import import_source
 from nextseason.ingest.rules import parse_rule
 from nextseason.ingest.sources import SOURCES, source_by_name
 

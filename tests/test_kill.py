@@ -23,7 +23,7 @@ import pytest
 
 from nextseason.claims.articles import ingest_paths
 from nextseason.claims.extract import extract_claims
-from nextseason.ingest.build import build
+from nextseason.pipeline import build
 from nextseason.store import connect
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
@@ -31,8 +31,8 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 CHILD_BUILD = """
 import os, signal, sys
 from pathlib import Path
-import nextseason.ingest.build  # noqa: F401
-mod = sys.modules["nextseason.ingest.build"]
+import nextseason.pipeline  # noqa: F401
+mod = sys.modules["nextseason.pipeline"]
 data, db, moment = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 
 def die():

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from nextseason.cli import app
 from nextseason.fixtures import write_synthetic_data
-from nextseason.ingest.build import build
+from nextseason.pipeline import build
 from nextseason.report.outlook import build_outlook
 from nextseason.report.render_html import outlook_page
 from nextseason.report.render_outlook import outlook_markdown, outlook_text

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from nextseason.catalogue.franchise import franchise_report
+from nextseason.catalogue.resolve import resolve_anime
 from nextseason.cli import app
-from nextseason.report.franchise import franchise_report
-from nextseason.search.resolve import resolve_anime
 from nextseason.store import connect_readonly
 
 pytestmark = pytest.mark.integration

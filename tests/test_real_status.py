@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from nextseason.catalogue.resolve import resolve_anime
 from nextseason.cli import app
 from nextseason.errors import NotFoundError
 from nextseason.link.status import series_status
 from nextseason.report.outlook import build_outlook
 from nextseason.search.index import SearchIndex
-from nextseason.search.resolve import resolve_anime
 from nextseason.store import connect_readonly
 
 pytestmark = pytest.mark.integration
@@ -95,7 +95,7 @@ def test_a_franchise_name_opens_its_tv_series(conn) -> None:
 
 
 def test_one_season_numbering_on_the_timeline(conn) -> None:
-    from nextseason.report.franchise import franchise_report
+    from nextseason.catalogue.franchise import franchise_report
 
     seasons = {e.mal_id: (e.season_number, e.part)
                for e in franchise_report(conn, 39535).entries if e.season_number}

@@ -19,7 +19,7 @@ from nextseason.claims.articles import ingest_paths, list_articles
 from nextseason.claims.extract import extract_claims
 from nextseason.cli import app
 from nextseason.errors import InputError, ShrinkError, StoreError
-from nextseason.ingest.build import BuildReport, build
+from nextseason.pipeline import BuildReport, build
 from nextseason.store import connect
 
 J2025 = "mal_2025_jikan_v4/anime_data.csv.gz"
@@ -27,7 +27,7 @@ ARTICLE = ("Season 2 announced\n\nThe second season of the show was announced on
            "March 3, 2024. It will premiere in January 2025 with 12 episodes.\n")
 
 
-build_module = sys.modules["nextseason.ingest.build"]  # the module (the package exports build)
+build_module = sys.modules["nextseason.pipeline"]  # the module (the package exports build)
 
 
 def _quick(data: Path, db: Path, **kw: object) -> BuildReport:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from nextseason.report.franchise import FranchiseReport, Observation, SourceWork, TimelineEntry
+from nextseason.catalogue.franchise import FranchiseReport, Observation, SourceWork, TimelineEntry
 from nextseason.report.render_text import franchise_text
 
 

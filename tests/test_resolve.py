@@ -1,4 +1,4 @@
-"""The right show or a clear "not here" (search/resolve.py, search confidence)."""
+"""The right show or a clear "not here" (catalogue/resolve.py, search confidence)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from nextseason.catalogue.resolve import check_query, resolve_anime
 from nextseason.errors import NotFoundError, QueryError
 from nextseason.search.index import CONFIDENT, match_confidence
 from nextseason.search.normalize import normalize
-from nextseason.search.resolve import check_query, resolve_anime
 from nextseason.store import connect
 
 # mal_id, titles (kind, title), type, start, members, franchise

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from nextseason.cli import app
 from nextseason.fixtures import write_synthetic_data
-from nextseason.ingest.build import build
+from nextseason.pipeline import build
 from nextseason.report.terminal import item
 
 BOX = set("─━│┃┌┐└┘├┤┬┴┼╇╈╋┏┓┗┛┡┩╭╮╰╯")

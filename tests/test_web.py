@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from nextseason.cli import app as cli_app
 from nextseason.fixtures import SyntheticCatalogue, write_synthetic_data
-from nextseason.ingest.build import build
+from nextseason.pipeline import build
 from nextseason.web import create_app
 from nextseason.web.markdown import render_markdown
 from nextseason.web.security import CSP

@@ -220,7 +220,7 @@ def _resolve(conn: Any, query: str, *, json_errors: bool) -> int:
     """The show ``query`` names, or exit: code 4 with the closest titles when no show
     matches confidently (as ``{"error": "not_found", ...}`` on stdout with JSON output),
     code 2 for a query that cannot name a show."""
-    from .search.resolve import resolve_anime
+    from .catalogue.resolve import resolve_anime
 
     try:
         return resolve_anime(conn, query)
@@ -250,8 +250,8 @@ def main(
 def _rich_progress_class() -> type:
     """The build's progress drawn with Rich (defined here so that other commands start
     without importing the importers)."""
-    from .ingest.build import Progress as BuildProgress
     from .ingest.context import ImportResult
+    from .ingest.importer import Progress as BuildProgress
     from .ingest.sources import Source
 
     class _RichProgress(BuildProgress):
@@ -291,7 +291,7 @@ def build(
 
     The articles and claims of the old database are carried into the new one.
     """
-    from .ingest.build import build as run_build
+    from .pipeline import build as run_build
 
     target = resolve_db_path(db)
     _RichProgress = _rich_progress_class()
@@ -350,7 +350,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """The franchise of a show as a timeline, its source work, and its latest figures."""
-    from .report.franchise import franchise_report
+    from .catalogue.franchise import franchise_report
     from .report.render_text import franchise_text
 
     with _readonly(db) as conn:
@@ -629,16 +629,15 @@ def claims(
     db: DbOption = None,
 ) -> None:
     """What the stored articles claim about a show, beside the catalogue, with conflicts."""
+    from .catalogue.resolve import resolve_anime
     from .claims.articles import load_claims
     from .claims.reconcile import reconcile
     from .report.render_claims import reconciliation_text
-    from .search.resolve import resolve_anime
 
     with _readonly(db) as conn:
         def run() -> Any:
             mal_id = resolve_anime(conn, query)
-            urls = dict(conn.execute("SELECT id, url FROM article").fetchall())
-            return reconcile(conn, mal_id, load_claims(conn, mal_id), urls)
+            return reconcile(conn, mal_id, load_claims(conn, mal_id))
 
         rec = _run(run)
     if json_:

@@ -12,9 +12,9 @@ The article's date, which becomes every claim's ``as_of``, is chosen in this ord
 4. otherwise unknown: ``published`` is NULL and the source is ``unknown``.
 
 :func:`ingest_paths` reads and validates **every** file (and extracts its claims) before it
-writes anything, then writes them all in one ``BEGIN IMMEDIATE`` transaction: a bad file in
-a batch raises its :class:`~nextseason.errors.InputError` and leaves the database exactly as
-it was.
+writes anything, then writes them all in one transaction
+(:func:`~nextseason.store.conn.atomic`): a bad file in a batch raises its
+:class:`~nextseason.errors.InputError` and leaves the database exactly as it was.
 """
 
 from __future__ import annotations
@@ -23,15 +23,16 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import InputError, RecordError
+from ..store import articles as store_articles
+from ..store.conn import Conn, atomic
 from ..textsafe import check_url
 from .model import Claim
 from .reader import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, ArticleText, read_article
@@ -119,10 +120,10 @@ def citation(title: str | None, site: str | None, origin: str | None, aid: str) 
     return where or origin or f"article {aid[:8]}"
 
 
-def article_citations(conn: sqlite3.Connection) -> dict[str, tuple[str, str | None, str | None]]:
+def article_citations(conn: Conn) -> dict[str, tuple[str, str | None, str | None]]:
     """article id → (citation, date, address) for every stored article."""
-    rows = conn.execute("SELECT id, title, site, origin, published, url FROM article")
-    return {r[0]: (citation(r[1], r[2], r[3], r[0]), r[4], r[5]) for r in rows}
+    return {r[0]: (citation(r[1], r[2], r[3], r[0]), r[4], r[5])
+            for r in store_articles.article_sources(conn)}
 
 
 def article_id(text: str) -> str:
@@ -144,26 +145,8 @@ def _check_published(published: str | None) -> str | None:
         ) from None
 
 
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error.
-
-    If the caller already holds a transaction, the work joins it and the caller commits.
-    """
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
-
 def ingest_article(
-    conn: sqlite3.Connection,
+    conn: Conn,
     art: ArticleText,
     claims: Sequence[Claim],
     *,
@@ -179,7 +162,7 @@ def ingest_article(
     ``quote`` must equal ``art.text[start:end]`` (:class:`RecordError` otherwise).
     """
     given = _check_published(published)
-    with _transaction(conn):
+    with atomic(conn):
         return _write(conn, art, claims, url=url, published=given, subject=subject,
                       subject_mal_id=subject_mal_id)
 
@@ -214,14 +197,11 @@ def _prepare(art: ArticleText, claims: Sequence[Claim], aid: str, as_of: str | N
     return out
 
 
-def _write(conn: sqlite3.Connection, art: ArticleText, claims: Sequence[Claim], *,
+def _write(conn: Conn, art: ArticleText, claims: Sequence[Claim], *,
            url: str | None, published: str | None, subject: str | None,
            subject_mal_id: int | None) -> IngestResult:
     aid = article_id(art.text)
-    row = conn.execute(
-        "SELECT published, published_source, subject, subject_mal_id, title, path "
-        "FROM article WHERE id = ?", (aid,)
-    ).fetchone()
+    row = store_articles.article_header(conn, aid)
     if row is not None:
         return IngestResult(
             aid, False, art.path, row["title"], row["published"], row["published_source"],
@@ -232,20 +212,13 @@ def _write(conn: sqlite3.Connection, art: ArticleText, claims: Sequence[Claim], 
     url = url or art.url
     # a file name that is not UTF-8 is stored with U+FFFD for its bad bytes
     path = os.fsencode(art.path).decode("utf-8", "replace") if art.path else None
-    conn.execute(
-        "INSERT INTO article (id, url, title, published, published_source, format, path, "
-        "text, subject, subject_mal_id, origin, site) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (aid, url, art.title, as_of, source, art.format, path, art.text,
-         subject, subject_mal_id, origin_of(url, path), site_of(url)),
-    )
-    conn.executemany(
-        "INSERT INTO claim (article_id, idx, field, value, qualifier, subject, subject_mal_id, "
-        "quote, start, end, as_of, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(aid, i, c.field, json.dumps(c.value, ensure_ascii=False), c.qualifier, c.subject,
-          c.subject_mal_id, c.quote, c.start, c.end, c.as_of, float(c.confidence))
-         for i, c in enumerate(stored)],
-    )
+    store_articles.add_article(
+        conn, (aid, url, art.title, as_of, source, art.format, path, art.text,
+               subject, subject_mal_id, origin_of(url, path), site_of(url)))
+    store_articles.add_claims(
+        conn, [(aid, i, c.field, json.dumps(c.value, ensure_ascii=False), c.qualifier,
+                c.subject, c.subject_mal_id, c.quote, c.start, c.end, c.as_of,
+                float(c.confidence)) for i, c in enumerate(stored)])
     return IngestResult(aid, True, art.path, art.title, as_of, source, subject,
                         subject_mal_id, tuple(stored))
 
@@ -283,7 +256,7 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def ingest_paths(
-    conn: sqlite3.Connection,
+    conn: Conn,
     paths: Sequence[Path],
     *,
     extract: Extract,
@@ -316,7 +289,7 @@ def ingest_paths(
         as_of, _ = _date_of(art, given)
         _prepare(art, claims, aid, as_of, subject, mal_id)  # validate quotes before writing
         prepared.append((art, claims, subject, mal_id))
-    with _transaction(conn):
+    with atomic(conn):
         return [
             _write(conn, art, claims, url=url, published=given, subject=subject,
                    subject_mal_id=mal_id)
@@ -324,13 +297,7 @@ def ingest_paths(
         ]
 
 
-_CLAIM_COLUMNS = (
-    "c.field, c.value, c.qualifier, c.subject, c.subject_mal_id, c.quote, c.start, c.end, "
-    "c.article_id, c.as_of, c.confidence"
-)
-
-
-def _claim(row: sqlite3.Row) -> Claim:
+def _claim(row: Any) -> Claim:
     return Claim(
         field=row["field"], value=json.loads(row["value"]), qualifier=row["qualifier"],
         subject=row["subject"], subject_mal_id=row["subject_mal_id"], quote=row["quote"],
@@ -339,31 +306,16 @@ def _claim(row: sqlite3.Row) -> Claim:
     )
 
 
-def _claims_of(conn: sqlite3.Connection, aid: str) -> list[Claim]:
-    rows = conn.execute(
-        f"SELECT {_CLAIM_COLUMNS} FROM claim c WHERE c.article_id = ? ORDER BY c.idx", (aid,)
-    ).fetchall()
-    return [_claim(r) for r in rows]
+def _claims_of(conn: Conn, aid: str) -> list[Claim]:
+    return [_claim(r) for r in store_articles.claims_of_article(conn, aid)]
 
 
-def load_claims(conn: sqlite3.Connection, subject_mal_id: int) -> list[Claim]:
+def load_claims(conn: Conn, subject_mal_id: int) -> list[Claim]:
     """Every stored claim about one show, oldest article first (undated last)."""
-    rows = conn.execute(
-        f"SELECT {_CLAIM_COLUMNS} FROM claim c WHERE c.subject_mal_id = ? "
-        "ORDER BY c.as_of IS NULL, c.as_of, c.article_id, c.idx",
-        (subject_mal_id,),
-    ).fetchall()
-    return [_claim(r) for r in rows]
+    return [_claim(r) for r in store_articles.claims_about(conn, subject_mal_id)]
 
 
-_ARTICLE_SELECT = (
-    "SELECT a.id, a.url, a.title, a.published, a.published_source, a.format, a.path, "
-    "a.subject, a.subject_mal_id, a.text, a.origin, a.site, "
-    "(SELECT count(*) FROM claim c WHERE c.article_id = a.id) AS claims FROM article a"
-)
-
-
-def _article(row: sqlite3.Row) -> StoredArticle:
+def _article(row: Any) -> StoredArticle:
     return StoredArticle(
         id=row["id"], url=row["url"], title=row["title"], published=row["published"],
         published_source=row["published_source"], format=row["format"], path=row["path"],
@@ -372,22 +324,13 @@ def _article(row: sqlite3.Row) -> StoredArticle:
     )
 
 
-def list_articles(conn: sqlite3.Connection,
+def list_articles(conn: Conn,
                   subject_mal_id: int | None = None) -> list[StoredArticle]:
     """Stored articles (all, or those about one show), oldest first, undated last."""
-    order = " ORDER BY a.published IS NULL, a.published, a.id"
-    if subject_mal_id is None:
-        rows = conn.execute(_ARTICLE_SELECT + order).fetchall()
-    else:
-        rows = conn.execute(
-            _ARTICLE_SELECT + " WHERE a.subject_mal_id = ? OR a.id IN "
-            "(SELECT article_id FROM claim WHERE subject_mal_id = ?)" + order,
-            (subject_mal_id, subject_mal_id),
-        ).fetchall()
-    return [_article(r) for r in rows]
+    return [_article(r) for r in store_articles.articles(conn, subject_mal_id)]
 
 
-def get_article(conn: sqlite3.Connection, article_id: str) -> StoredArticle | None:
+def get_article(conn: Conn, article_id: str) -> StoredArticle | None:
     """One stored article by id, or None."""
-    row = conn.execute(_ARTICLE_SELECT + " WHERE a.id = ?", (article_id,)).fetchone()
+    row = store_articles.article(conn, article_id)
     return _article(row) if row else None

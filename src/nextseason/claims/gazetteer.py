@@ -19,8 +19,10 @@ the vocabulary's multi-word names.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field
+
+from ..store.catalogue import tag_names
+from ..store.conn import Conn
 
 __all__ = ["Gazetteer", "NETWORKS", "STREAMERS", "PUBLISHERS", "MAGAZINES", "STUDIO_WORDS"]
 
@@ -86,10 +88,9 @@ class Gazetteer:
         default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def from_db(cls, conn: sqlite3.Connection) -> Gazetteer:
+    def from_db(cls, conn: Conn) -> Gazetteer:
         """The catalogue's studio and licensor names (at least 2 characters)."""
-        rows = conn.execute(
-            "SELECT kind, name FROM tag WHERE kind IN ('studio', 'licensor')").fetchall()
+        rows = tag_names(conn, ("studio", "licensor"))
         # A studio tag that is also a network or publisher of the vocabulary ("NHK",
         # "Shueisha": MAL lists broadcasters and publishers as studios of some entries) is
         # that, not a studio; a name with no capital ("drop") is matched case-sensitively

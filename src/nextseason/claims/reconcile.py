@@ -18,7 +18,6 @@ a single article; for values that change over time, newer beats older. Outlooks
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from dataclasses import field as dc_field
@@ -26,8 +25,10 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..report.franchise import franchise_report
+from ..catalogue.franchise import franchise_report
 from ..search.normalize import compact, normalize
+from ..store import catalogue
+from ..store.conn import Conn
 from .articles import article_citations
 from .model import OUTLOOK_FIELDS, Claim
 
@@ -103,14 +104,12 @@ def normalize_qualifier(field_name: str, qualifier: str | None) -> str | None:
 
 
 def catalogue_facts(
-    conn: sqlite3.Connection, mal_id: int
+    conn: Conn, mal_id: int
 ) -> list[tuple[str, str | None, Evidence]]:
     """The catalogue's facts about a show's franchise, as (field, qualifier, evidence)."""
     rep = franchise_report(conn, mal_id)
     ids = [e.mal_id for e in rep.entries] or [mal_id]
-    seen_in = {r[0]: (r[1], r[2]) for r in conn.execute(
-        "SELECT a.mal_id, s.name, s.as_of FROM anime a JOIN snapshot s ON s.id = a.last_snapshot"
-        f" WHERE a.mal_id IN ({','.join('?' * len(ids))})", ids)}
+    seen_in = catalogue.anime_last_seen(conn, ids)
     out: list[tuple[str, str | None, Evidence]] = []
 
     def add(f: str, q: str | None, v: Any, src: str, as_of: str | None) -> None:
@@ -145,12 +144,9 @@ def catalogue_facts(
     for o in rep.latest:
         if o.metric == "score":
             add("rating", "myanimelist", o.value, o.source, o.observed_at)
-    row = conn.execute("SELECT group_concat(t.name, ', ') FROM anime_tag a JOIN tag t"
-                       " ON t.id = a.tag_id JOIN anime n ON n.mal_id = a.mal_id"
-                       " WHERE a.mal_id = ? AND t.kind = 'studio'"
-                       " AND a.snapshot_id = n.last_snapshot", (mal_id,)).fetchone()
-    if row and row[0]:
-        add("studio", None, row[0], *seen_in.get(mal_id, ("catalogue", None)))
+    studios = ", ".join(catalogue.studios(conn, mal_id))
+    if studios:
+        add("studio", None, studios, *seen_in.get(mal_id, ("catalogue", None)))
     return out
 
 
@@ -239,12 +235,13 @@ def _classify(f: str, clusters: list[list[Evidence]]) -> tuple[str, Any, str]:
     return "conflicts", ranked[0][0].value, "no majority: the newest article's value is shown"
 
 
-def reconcile(conn: sqlite3.Connection, mal_id: int, claims: list[Claim],
+def reconcile(conn: Conn, mal_id: int, claims: list[Claim],
               urls: dict[str, str | None] | None = None) -> Reconciliation:
     """Group, classify and choose, for the show ``mal_id`` (see the module docstring)."""
-    urls = urls or {}
     cites = article_citations(conn)
-    title = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
+    if urls is None:  # every stored article's address
+        urls = {aid: url for aid, (_, _, url) in cites.items()}
+    title = catalogue.anime_title(conn, mal_id)
     groups: dict[tuple[str, str | None], list[Evidence]] = defaultdict(list)
     facts = catalogue_facts(conn, mal_id)
     for f, q, ev in facts:
@@ -286,4 +283,4 @@ def reconcile(conn: sqlite3.Connection, mal_id: int, claims: list[Claim],
              "outlook": 4}
     out.sort(key=lambda g: (order[g.status], g.field, g.qualifier or ""))
     articles = len({e.source_id for g in out for e in g.evidence if e.source == "article"})
-    return Reconciliation(mal_id, title[0] if title else str(mal_id), articles, out)
+    return Reconciliation(mal_id, title if title is not None else str(mal_id), articles, out)

@@ -8,10 +8,10 @@ matches only, so a passing fuzzy likeness never decides) is the subject.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import Counter
 
 from ..search.index import SearchIndex
+from ..store.conn import Conn
 
 __all__ = ["resolve_subject", "candidate_titles"]
 
@@ -44,7 +44,7 @@ def candidate_titles(text: str, title: str | None = None) -> list[str]:
     return unique
 
 
-def resolve_subject(conn: sqlite3.Connection, text: str, title: str | None = None,
+def resolve_subject(conn: Conn, text: str, title: str | None = None,
                     *, index: SearchIndex | None = None) -> tuple[str | None, int | None]:
     """``(name as written, MAL id)`` of the show the article is about, or ``(None, None)``."""
     index = index or SearchIndex.from_db(conn)

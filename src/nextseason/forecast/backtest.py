@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..store.snapshots import newest_relation_date
 from .calibrate import LAG_YEARS, Recalibration, fit_recalibration
 from .dataset import build_dataset, data_end, label_outcomes, outcome_by, training_spells
 from .defaults import DEFAULT_MODEL, RECALIBRATE
@@ -171,9 +172,7 @@ def run_backtest(
     t0 = time.perf_counter()
     n_boot = N_BOOTSTRAP if n_boot is None else n_boot
     end = data_end(conn)
-    complete = conn.execute(
-        "SELECT max(as_of) FROM snapshot s WHERE kind = 'catalogue' AND EXISTS"
-        " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)").fetchone()[0] or end
+    complete = newest_relation_date(conn, catalogue_only=True) or end
     origins = origins or default_origins(end)
     main_horizon = f"by {end[:7]}"
     rows: list[ScoreRow] = []

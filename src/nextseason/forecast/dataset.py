@@ -15,13 +15,21 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..store.catalogue import first_listed
+from ..store.conn import Conn
+from ..store.snapshots import (
+    newest_catalogue_date,
+    newest_relation_date,
+    newest_snapshot_date,
+    snapshot_as_of,
+)
+from ..store.sources import tvdb_seasons
 from .features import compute_features
 from .series import Chains, chains, eligibility
 from .snapshot_view import SERIES_TYPES, catalogue_at, sequel_graph_at
@@ -52,22 +60,20 @@ class _State:
     use_links: bool
 
 
-def _state(conn: sqlite3.Connection, as_of: str) -> _State:
+def _state(conn: Conn, as_of: str) -> _State:
     cat = catalogue_at(conn, as_of)
-    newest = conn.execute(
-        "SELECT max(s.as_of) FROM snapshot s WHERE EXISTS"
-        " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)").fetchone()[0]
+    newest = newest_relation_date(conn)
     use_links = newest is None or as_of > newest
     graph = sequel_graph_at(conn, as_of, set(cat["mal_id"]), use_links=use_links)
     return _State(cat, chains(cat, graph), graph.side_stories, use_links)
 
 
-def data_end(conn: sqlite3.Connection) -> str:
+def data_end(conn: Conn) -> str:
     """The date of the newest catalogue snapshot: outcomes are known up to it."""
-    return conn.execute("SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0]
+    return newest_catalogue_date(conn)  # type: ignore[return-value]
 
 
-def build_dataset(conn: sqlite3.Connection, as_of: str) -> Dataset:
+def build_dataset(conn: Conn, as_of: str) -> Dataset:
     """Eligible series at ``as_of`` with their features (see the module docstring)."""
     st = _state(conn, as_of)
     reasons = eligibility(st.cat, st.ch, as_of)
@@ -103,7 +109,7 @@ ANNOUNCE_LEAD_YEARS = 0.5
 SPLIT_GAP_YEARS = 1.0
 
 
-def training_spells(conn: sqlite3.Connection, as_of: str, *, min_end: str = "1990-01-01"
+def training_spells(conn: Conn, as_of: str, *, min_end: str = "1990-01-01"
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(X, spells)``: features and (duration, event, entry, followup, announced) of every
     installment.
@@ -157,15 +163,12 @@ def training_spells(conn: sqlite3.Connection, as_of: str, *, min_end: str = "199
     return X, spells
 
 
-def _first_listed(conn: sqlite3.Connection, as_of: str) -> dict[int, pd.Timestamp]:
+def _first_listed(conn: Conn, as_of: str) -> dict[int, pd.Timestamp]:
     """The first catalogue snapshot (on or before ``as_of``) that lists each entry."""
-    return {int(m): pd.Timestamp(d) for m, d in conn.execute(
-        "SELECT av.mal_id, min(s.as_of) FROM anime_version av JOIN snapshot s"
-        " ON s.id = av.snapshot_id WHERE s.kind = 'catalogue' AND s.as_of <= ?"
-        " GROUP BY av.mal_id", (as_of,))}
+    return {m: pd.Timestamp(d) for m, d in first_listed(conn, as_of).items()}
 
 
-def label_outcomes(conn: sqlite3.Connection, frame: pd.DataFrame) -> pd.DataFrame:
+def label_outcomes(conn: Conn, frame: pd.DataFrame) -> pd.DataFrame:
     """What happened after each row's season ended, from everything the store knows.
 
     Adds ``next_mal_id``, ``next_title``, ``next_start`` (the next TV/ONA installment),
@@ -211,7 +214,7 @@ def label_outcomes(conn: sqlite3.Connection, frame: pd.DataFrame) -> pd.DataFram
 
 
 def _crosswalk_sequels(
-    conn: sqlite3.Connection, frame: pd.DataFrame, by_id: pd.DataFrame, nstart: list
+    conn: Conn, frame: pd.DataFrame, by_id: pd.DataFrame, nstart: list
 ) -> tuple[dict[int, tuple[int, pd.Timestamp]], pd.Timestamp]:
     """Later TVDB seasons of each row's series, from the ID crosswalk.
 
@@ -221,12 +224,8 @@ def _crosswalk_sequels(
     has the entry, else ``NaT`` (a sequel known to exist, date unknown); and the date of the
     crosswalk.
     """
-    listed = conn.execute("SELECT as_of FROM snapshot WHERE name = 'ids_2024'").fetchone()
-    rows = conn.execute(
-        "SELECT c.mal_id, c.type, t.tvdb_id, t.tvdb_season FROM crosswalk c"
-        " JOIN tvdb_season t ON t.anidb_id = c.anidb_id"
-        " WHERE t.tvdb_id IS NOT NULL AND t.tvdb_season >= 1").fetchall()
-    seasons = pd.DataFrame([tuple(r) for r in rows],
+    listed = snapshot_as_of(conn, "ids_2024")
+    seasons = pd.DataFrame([r[:4] for r in tvdb_seasons(conn)],
                            columns=["mal_id", "type", "tvdb_id", "season"])
     own = seasons.set_index("mal_id")
     own = own[~own.index.duplicated()]
@@ -250,7 +249,7 @@ def _crosswalk_sequels(
             out[mal_id] = min(dated, key=lambda x: x[1])
         elif undated:
             out[mal_id] = (min(undated), pd.NaT)
-    return out, pd.Timestamp(listed[0]) if listed else pd.NaT
+    return out, pd.Timestamp(listed) if listed else pd.NaT
 
 
 def outcome_by(labels: pd.DataFrame, origin: str, until: str, complete_until: str
@@ -280,17 +279,17 @@ def outcome_by(labels: pd.DataFrame, origin: str, until: str, complete_until: st
 
 
 
-def status_date(conn: sqlite3.Connection, as_of: str) -> str:
+def status_date(conn: Conn, as_of: str) -> str:
     """The date a forecast's "is it announced?" is answered at: ``as_of`` itself for a past
     date; for the newest catalogue's date ("now"), the newest dated source in the store (the
     TVDB season list and the sequel rules are dated after the catalogue)."""
     if as_of < data_end(conn):
         return as_of
-    newest = conn.execute("SELECT max(as_of) FROM snapshot").fetchone()[0]
+    newest = newest_snapshot_date(conn)
     return max(as_of, newest or as_of)
 
 
-def drop_announced(conn: sqlite3.Connection, ds: Dataset,
+def drop_announced(conn: Conn, ds: Dataset,
                    only: Iterable[int] | None = None) -> Dataset:
     """``ds`` without the series whose status is *announced* or *airing* by any source dated
     on or before :func:`status_date` (:func:`nextseason.link.status.series_status`: the

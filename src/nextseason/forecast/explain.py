@@ -11,13 +11,14 @@ least three years before the forecast date, so what happened next is known.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import NotFoundError
+from ..store.catalogue import anime_title, anime_titles
+from ..store.conn import Conn
 from .dataset import build_dataset, drop_announced
 from .defaults import DEFAULT_MODEL
 from .predict import HORIZONS, Fitted, fit_at, parse_as_of, predict_rows
@@ -102,7 +103,7 @@ def factors_for(fitted: Fitted, X: pd.DataFrame, elapsed: np.ndarray,
     return out
 
 
-def comparables_for(conn: sqlite3.Connection, fitted: Fitted, X: pd.DataFrame,
+def comparables_for(conn: Conn, fitted: Fitted, X: pd.DataFrame,
                     k: int = 5) -> list[list[Comparable]]:
     """Five comparable shows for every row of ``X``, nearest first."""
     spells = fitted.spells
@@ -127,9 +128,7 @@ def comparables_for(conn: sqlite3.Connection, fitted: Fitted, X: pd.DataFrame,
     titles: dict[int, str] = {}
     for i in range(0, len(wanted), 900):
         part = wanted[i:i + 900]
-        titles.update(conn.execute(
-            f"SELECT mal_id, title FROM anime WHERE mal_id IN ({','.join('?' * len(part))})",
-            part).fetchall())
+        titles.update(anime_titles(conn, part))
     as_of = pd.Timestamp(fitted.as_of)
     out = []
     for row in picks:
@@ -148,20 +147,20 @@ def comparables_for(conn: sqlite3.Connection, fitted: Fitted, X: pd.DataFrame,
     return out
 
 
-def forecast_show(conn: sqlite3.Connection, mal_id: int, as_of: str | None = None,
+def forecast_show(conn: Conn, mal_id: int, as_of: str | None = None,
                   model: str = DEFAULT_MODEL) -> ShowForecast:
     """The forecast for the series ``mal_id`` belongs to, with factors and comparables."""
     as_of = parse_as_of(conn, as_of)
     ds = build_dataset(conn, as_of)
     ds = drop_announced(conn, ds, only=[ds.latest_of.get(mal_id, mal_id)])
-    title_row = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
-    if title_row is None:
+    title = anime_title(conn, mal_id)
+    if title is None:
         raise NotFoundError(f"no anime with MAL id {mal_id}")
     latest = ds.latest_of.get(mal_id, mal_id)
     target = latest if latest in ds.frame.index else None
     if target is None:
         reason = ds.ineligible.set_index("mal_id")["reason"].get(latest)
-        return ShowForecast(mal_id, title_row[0], as_of, model, False,
+        return ShowForecast(mal_id, title, as_of, model, False,
                             reason or "not a TV/ONA series in the catalogue at that date")
     fitted = fit_at(conn, as_of, model)
     one = _subset(ds, target)

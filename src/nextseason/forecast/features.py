@@ -52,12 +52,15 @@ demo_*, genre_*           demographic and genre flags at the snapshot
 from __future__ import annotations
 
 import math
-import sqlite3
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..store.conn import Conn
+from ..store.relations import adapted_works_at, linked_adapted_works
+from ..store.snapshots import newest_relation_date
+from ..store.sources import best_video_sales, newest_sales_year
 from .series import Chains
 from .snapshot_view import SERIES_TYPES
 
@@ -100,16 +103,10 @@ def _cohort_pct(series_rows: pd.DataFrame, column: str) -> pd.Series:
     return series_rows.groupby([series_rows["snapshot"], year])[column].rank(pct=True)
 
 
-def _works(conn: sqlite3.Connection, as_of: str, use_links: bool) -> pd.DataFrame:
-    rows = [tuple(r) for r in conn.execute(
-        "SELECT DISTINCT r.from_id, w.manga_id, w.type, w.volumes, w.start_year, w.end_year"
-        " FROM relation r JOIN snapshot s ON s.id = r.snapshot_id"
-        " JOIN source_work w ON w.manga_id = r.to_id"
-        " WHERE r.kind = 'Adaptation' AND r.to_type = 'manga' AND s.as_of <= ?", (as_of,))]
+def _works(conn: Conn, as_of: str, use_links: bool) -> pd.DataFrame:
+    rows = adapted_works_at(conn, as_of)
     if use_links:
-        rows += [tuple(r) for r in conn.execute(
-            "SELECT a.mal_id, w.manga_id, w.type, w.volumes, w.start_year, w.end_year"
-            " FROM adaptation_link a JOIN source_work w ON w.manga_id = a.manga_id")]
+        rows += linked_adapted_works(conn)
     works = pd.DataFrame(rows, columns=["mal_id", "manga_id", "wtype", "volumes", "y0", "y1"])
     year = int(as_of[:4])
     works = works[works["y0"].isna() | (works["y0"] <= year)]
@@ -129,7 +126,7 @@ def _primary_work(works: dict[int, list[dict[str, Any]]], ids: list[int],
 
 
 def compute_features(
-    conn: sqlite3.Connection,
+    conn: Conn,
     cat: pd.DataFrame,
     ch: Chains,
     side_stories: dict[int, int],
@@ -150,20 +147,16 @@ def compute_features(
     for w in _works(conn, as_of, use_links).to_dict(orient="records"):
         works.setdefault(int(w["mal_id"]), []).append(w)
     sales = pd.DataFrame(
-        [tuple(r) for r in conn.execute(
-            "SELECT mal_id, max(avg_sales_k) FROM video_sales WHERE mal_id IS NOT NULL"
-            " AND year <= ? AND avg_sales_suspect = 0 GROUP BY mal_id", (year,))],
+        best_video_sales(conn, year),
         columns=["mal_id", "avg"]).set_index("mal_id")["avg"]
     studio = _studio_rates(by_id, ch, cutoff)
-    sales_end = conn.execute("SELECT max(year) FROM video_sales").fetchone()[0]
+    sales_end = newest_sales_year(conn)
     # a season's discs are sold from about half a year after its end: a show that ended after
     # this date has no sales figure the data could hold
     sales_known_until = min(
         pd.Timestamp(f"{int(sales_end)}-12-31") if sales_end is not None else cutoff,
         cutoff) - pd.DateOffset(months=6)
-    rel_end = conn.execute(
-        "SELECT max(s.as_of) FROM snapshot s WHERE s.as_of <= ? AND EXISTS"
-        " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)", (as_of,)).fetchone()[0]
+    rel_end = newest_relation_date(conn, on_or_before=as_of)
     relations_until = pd.Timestamp(rel_end) if rel_end is not None else None
 
     out = []

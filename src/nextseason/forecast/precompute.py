@@ -8,12 +8,13 @@ is trained on what was known at that date, exactly as ``nextseason forecast`` do
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
 from ..errors import DataMissingError
+from ..store.conn import Conn, atomic
+from ..store.forecasts import replace_forecasts
 from .dataset import build_dataset, data_end, drop_announced
 from .defaults import DEFAULT_MODEL
 from .explain import comparables_for, factors_for
@@ -25,7 +26,7 @@ __all__ = ["precompute_forecasts", "CURVE_YEARS"]
 CURVE_YEARS = tuple(round(0.25 * i, 2) for i in range(0, 41))
 
 
-def precompute_forecasts(conn: sqlite3.Connection, *, model: str = DEFAULT_MODEL,
+def precompute_forecasts(conn: Conn, *, model: str = DEFAULT_MODEL,
                          progress: Callable[[str], None] = lambda m: None) -> int:
     """Fit, forecast every eligible series, and rewrite the forecast tables. Returns the count."""
     as_of = data_end(conn)
@@ -68,15 +69,7 @@ def precompute_forecasts(conn: sqlite3.Connection, *, model: str = DEFAULT_MODEL
     return len(records)
 
 
-def _write(conn: sqlite3.Connection, records: list[tuple[Any, ...]],
+def _write(conn: Conn, records: list[tuple[Any, ...]],
            series: list[tuple[int, int, str]]) -> None:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DELETE FROM forecast")
-        conn.execute("DELETE FROM forecast_series")
-        conn.executemany(f"INSERT INTO forecast VALUES ({','.join('?' * 14)})", records)
-        conn.executemany("INSERT INTO forecast_series VALUES (?, ?, ?)", series)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    with atomic(conn):
+        replace_forecasts(conn, records, series)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,8 @@ import platformdirs
 
 from .. import __version__
 from ..errors import ConfigError, DataMissingError
+from ..store.conn import Conn
+from ..store.snapshots import snapshot_digests
 from .backtest import ENSEMBLE, MODEL_PARAMS, PRIMARY_YEARS
 from .base import SurvivalModel
 from .calibrate import Recalibrated, fit_recalibration
@@ -44,7 +45,7 @@ def cache_dir() -> Path:
                 or platformdirs.user_cache_dir("nextseason", appauthor=False))
 
 
-def parse_as_of(conn: sqlite3.Connection, as_of: str | None) -> str:
+def parse_as_of(conn: Conn, as_of: str | None) -> str:
     """``as_of`` as an ISO date; default: the newest catalogue snapshot's date."""
     if as_of is None:
         return data_end(conn)
@@ -82,14 +83,14 @@ def _code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def _cache_key(conn: sqlite3.Connection, as_of: str, model: str) -> str:
+def _cache_key(conn: Conn, as_of: str, model: str) -> str:
     h = hashlib.sha256(f"{__version__}|{_code_digest()}|{as_of}|{model}".encode())
-    for name, digest in conn.execute("SELECT name, content_hash FROM snapshot ORDER BY name"):
+    for name, digest in snapshot_digests(conn):
         h.update(f"|{name}:{digest}".encode())
     return h.hexdigest()[:24]
 
 
-def fit_at(conn: sqlite3.Connection, as_of: str, model: str = DEFAULT_MODEL,
+def fit_at(conn: Conn, as_of: str, model: str = DEFAULT_MODEL,
            *, use_cache: bool = True) -> Fitted:
     """Train ``model`` on what was known at ``as_of`` (from the cache when possible)."""
     path = cache_dir() / f"model-{_cache_key(conn, as_of, model)}.joblib"
@@ -131,7 +132,7 @@ class ForecastRun:
     dataset: Dataset = field(repr=False)
 
 
-def forecast_all(conn: sqlite3.Connection, as_of: str | None = None, *,
+def forecast_all(conn: Conn, as_of: str | None = None, *,
                  until: str | None = None, model: str = DEFAULT_MODEL,
                  use_cache: bool = True) -> ForecastRun:
     as_of = parse_as_of(conn, as_of)

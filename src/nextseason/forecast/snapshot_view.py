@@ -16,11 +16,20 @@ and adding a later snapshot to the store changes none of its inputs.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
+
+from ..store.catalogue import (
+    catalogue_versions,
+    finished_versions,
+    snapshot_tags,
+)
+from ..store.conn import Conn
+from ..store.observations import catalogue_observations
+from ..store.relations import relations_at, sequel_links
+from ..store.snapshots import newest_relation_date
 
 __all__ = ["catalogue_at", "SequelGraph", "sequel_graph_at", "SERIES_TYPES", "years_between"]
 
@@ -48,7 +57,7 @@ def _to_date(values: pd.Series) -> pd.Series:
     return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
 
 
-def catalogue_at(conn: sqlite3.Connection, as_of: str) -> pd.DataFrame:
+def catalogue_at(conn: Conn, as_of: str) -> pd.DataFrame:
     """One row per anime known at ``as_of``, with that snapshot's values and figures.
 
     Columns: mal_id, snapshot_id, snapshot, snapshot_as_of, title, type, source_type,
@@ -57,30 +66,14 @@ def catalogue_at(conn: sqlite3.Connection, as_of: str) -> pd.DataFrame:
     catalogue snapshot that saw the show finished, if any), studios, genres, themes,
     demographics (tuples).
     """
-    rows = conn.execute(
-        """
-        WITH v AS (
-          SELECT av.*, s.name AS snapshot, s.as_of AS snapshot_as_of,
-                 ROW_NUMBER() OVER (PARTITION BY av.mal_id ORDER BY s.as_of DESC) AS rn
-          FROM anime_version av JOIN snapshot s ON s.id = av.snapshot_id
-          WHERE s.kind = 'catalogue' AND s.as_of <= ?)
-        SELECT mal_id, snapshot_id, snapshot, snapshot_as_of, title, type, source_type,
-               episodes, start_date, end_date, status, rating
-        FROM v WHERE rn = 1 ORDER BY mal_id""",
-        (as_of,),
-    ).fetchall()
+    rows = catalogue_versions(conn, as_of)
     cols = ["mal_id", "snapshot_id", "snapshot", "snapshot_as_of", "title", "type",
             "source_type", "episodes", "start_raw", "end_raw", "status", "rating"]
     df = pd.DataFrame([tuple(r) for r in rows], columns=cols)
     df["start"] = _to_date(df["start_raw"])
     df["end"] = _to_date(df["end_raw"])
     obs = pd.DataFrame(
-        [tuple(r) for r in conn.execute(
-            "SELECT o.entity_id, o.snapshot_id, o.metric, o.value FROM observation o"
-            " JOIN snapshot s ON s.id = o.snapshot_id"
-            " WHERE o.entity_type = 'anime' AND s.kind = 'catalogue' AND s.as_of <= ?"
-            f" AND o.metric IN ({','.join('?' * len(_METRICS))})",
-            (as_of, *_METRICS))],
+        catalogue_observations(conn, as_of, _METRICS),
         columns=["mal_id", "snapshot_id", "metric", "value"],
     )
     current = obs.merge(df[["mal_id", "snapshot_id"]], on=["mal_id", "snapshot_id"])
@@ -94,8 +87,7 @@ def catalogue_at(conn: sqlite3.Connection, as_of: str) -> pd.DataFrame:
         df[["mal_id", "snapshot_id"]].rename(columns={"snapshot_id": "current"}), on="mal_id")
     # growth is measured only from a snapshot where the show had finished airing: members
     # counted before a premiere are not comparable
-    finished = {(int(m), int(s)) for m, s in conn.execute(
-        "SELECT mal_id, snapshot_id FROM anime_version WHERE status = 'finished'")}
+    finished = finished_versions(conn)
     was_finished = [(m, s) in finished for m, s in zip(members["mal_id"],
                                                        members["snapshot_id"], strict=True)]
     earlier = members[(members["snapshot_id"] < members["current"])
@@ -103,11 +95,7 @@ def catalogue_at(conn: sqlite3.Connection, as_of: str) -> pd.DataFrame:
     prev = earlier.sort_values("snapshot_id").groupby("mal_id")["value"].last()
     df["members_prev"] = df["mal_id"].map(pd.to_numeric(prev, errors="coerce"))
     tags = pd.DataFrame(
-        [tuple(r) for r in conn.execute(
-            "SELECT at.mal_id, at.snapshot_id, t.kind, t.name FROM anime_tag at"
-            " JOIN tag t ON t.id = at.tag_id JOIN snapshot s ON s.id = at.snapshot_id"
-            " WHERE s.as_of <= ? AND t.kind IN ('studio','genre','theme','demographic')",
-            (as_of,))],
+        snapshot_tags(conn, as_of, ("studio", "genre", "theme", "demographic")),
         columns=["mal_id", "snapshot_id", "kind", "name"],
     ).merge(df[["mal_id", "snapshot_id"]], on=["mal_id", "snapshot_id"])
     for kind, col in (("studio", "studios"), ("genre", "genres"), ("theme", "themes"),
@@ -133,28 +121,21 @@ class SequelGraph:
 
 
 def sequel_graph_at(
-    conn: sqlite3.Connection, as_of: str, known: set[int], *, use_links: bool | None = None
+    conn: Conn, as_of: str, known: set[int], *, use_links: bool | None = None
 ) -> SequelGraph:
     """Sequel edges knowable at ``as_of`` among ``known`` anime (see the module docstring)."""
     graph = SequelGraph()
-    for a, b, kind in conn.execute(
-        "SELECT DISTINCT r.from_id, r.to_id, r.kind FROM relation r"
-        " JOIN snapshot s ON s.id = r.snapshot_id WHERE s.as_of <= ? AND r.to_type = 'anime'"
-        " AND r.kind IN ('Sequel', 'Prequel', 'Side story', 'Spin-off')",
-        (as_of,),
-    ):
+    for a, b, kind in relations_at(conn, as_of, ("Sequel", "Prequel", "Side story",
+                                                  "Spin-off")):
         if kind in ("Side story", "Spin-off"):
             graph.side_stories[a] = graph.side_stories.get(a, 0) + 1
         elif a in known and b in known:
             graph.add(a, b) if kind == "Sequel" else graph.add(b, a)
     if use_links is None:
-        newest = conn.execute(
-            "SELECT max(s.as_of) FROM snapshot s WHERE EXISTS"
-            " (SELECT 1 FROM relation r WHERE r.snapshot_id = s.id)"
-        ).fetchone()[0]
+        newest = newest_relation_date(conn)
         use_links = newest is None or as_of > newest
     if use_links:
-        for a, b in conn.execute("SELECT prequel_id, sequel_id FROM sequel_link"):
+        for a, b in sequel_links(conn):
             if a in known and b in known:
                 graph.add(a, b)
     return graph

@@ -8,12 +8,15 @@ several snapshots is ONE ``anime`` row (holding the newest snapshot's values), o
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import RecordError
 from ..search.normalize import normalize
+from ..store import catalogue
+from ..store.conn import Conn
+from ..store.observations import put_observation
+from ..store.relations import add_relation
 from .dates import PartialDate
 
 __all__ = [
@@ -137,13 +140,11 @@ def _titles(rec: AnimeRecord) -> list[tuple[str, str, str]]:
 
 
 def write_records(
-    conn: sqlite3.Connection, snapshot_id: int, as_of: str, records: Iterable[AnimeRecord]
+    conn: Conn, snapshot_id: int, as_of: str, records: Iterable[AnimeRecord]
 ) -> int:
     """Store records of one snapshot (inside the caller's transaction). Returns the count."""
     n = 0
-    tag_ids: dict[tuple[str, str], int] = {
-        (r[1], r[2]): r[0] for r in conn.execute("SELECT id, kind, name FROM tag")
-    }
+    tag_ids = catalogue.tag_ids(conn)
     for rec in records:
         start = rec.start or (None, None)
         end = rec.end or (None, None)
@@ -151,58 +152,20 @@ def write_records(
             rec.title, rec.type, rec.source_type, rec.episodes, start[0], start[1],
             end[0], end[1], rec.status, rec.rating, rec.season, rec.season_year,
         )
-        conn.execute(
-            """INSERT INTO anime (mal_id, title, type, source_type, episodes, start_date,
-                 start_precision, end_date, end_precision, status, rating, season, season_year,
-                 first_snapshot, last_snapshot)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-               ON CONFLICT (mal_id) DO UPDATE SET
-                 title=excluded.title, type=excluded.type, source_type=excluded.source_type,
-                 episodes=excluded.episodes, start_date=excluded.start_date,
-                 start_precision=excluded.start_precision, end_date=excluded.end_date,
-                 end_precision=excluded.end_precision, status=excluded.status,
-                 rating=excluded.rating, season=excluded.season,
-                 season_year=COALESCE(excluded.season_year, anime.season_year),
-                 last_snapshot=excluded.last_snapshot
-               WHERE (SELECT as_of FROM snapshot WHERE id = excluded.last_snapshot)
-                  >= (SELECT as_of FROM snapshot WHERE id = anime.last_snapshot)""",
-            (rec.mal_id, *values, snapshot_id, snapshot_id),
-        )
-        conn.execute(
-            """UPDATE anime SET first_snapshot = ?
-               WHERE mal_id = ? AND (SELECT as_of FROM snapshot WHERE id = ?)
-                  < (SELECT as_of FROM snapshot WHERE id = anime.first_snapshot)""",
-            (snapshot_id, rec.mal_id, snapshot_id),
-        )
-        conn.execute(
-            "INSERT OR REPLACE INTO anime_version VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (rec.mal_id, snapshot_id, *values),
-        )
+        catalogue.upsert_anime(conn, rec.mal_id, snapshot_id, values)
+        catalogue.add_anime_version(conn, rec.mal_id, snapshot_id, values)
         for text, kind, lang in _titles(rec):
-            conn.execute(
-                "INSERT OR IGNORE INTO title (mal_id, title, kind, lang, norm, snapshot_id)"
-                " VALUES (?,?,?,?,?,?)",
-                (rec.mal_id, text, kind, lang, normalize(text), snapshot_id),
-            )
+            catalogue.add_title(conn, rec.mal_id, text, kind, lang, normalize(text), snapshot_id)
         for metric, value in rec.metrics.items():
             if value is None:
                 continue
-            conn.execute(
-                "INSERT OR REPLACE INTO observation VALUES ('anime',?,?,?,?,?)",
-                (rec.mal_id, metric, value, as_of, snapshot_id),
-            )
+            put_observation(conn, "anime", rec.mal_id, metric, value, as_of, snapshot_id)
         for key in dict.fromkeys(rec.tags):
             tag_id = tag_ids.get(key)
             if tag_id is None:
-                cur = conn.execute("INSERT INTO tag (kind, name) VALUES (?, ?)", key)
-                tag_id = tag_ids[key] = int(cur.lastrowid or 0)
-            conn.execute(
-                "INSERT OR IGNORE INTO anime_tag VALUES (?,?,?)", (rec.mal_id, tag_id, snapshot_id)
-            )
+                tag_id = tag_ids[key] = catalogue.add_tag(conn, *key)
+            catalogue.add_anime_tag(conn, rec.mal_id, tag_id, snapshot_id)
         for kind, to_type, to_id in rec.relations:
-            conn.execute(
-                "INSERT OR IGNORE INTO relation VALUES (?,?,?,?,?)",
-                (rec.mal_id, to_id, to_type, kind, snapshot_id),
-            )
+            add_relation(conn, rec.mal_id, to_id, to_type, kind, snapshot_id)
         n += 1
     return n

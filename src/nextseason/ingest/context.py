@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import RecordError
+from ..store.conn import Conn
 
 __all__ = ["ImportContext", "ImportResult", "to_int", "to_float", "record_errors"]
 
@@ -30,7 +31,7 @@ class ImportResult:
 
 @dataclass
 class ImportContext:
-    conn: sqlite3.Connection
+    conn: Conn
     data_dir: Path
     snapshot_id: int
     as_of: str

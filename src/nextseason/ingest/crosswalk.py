@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import RecordError
+from ..store.sources import add_crosswalk, add_tvdb_season
 from .context import ImportContext, ImportResult
 from .readers import load_json
 
@@ -47,15 +48,14 @@ def import_ids(path: Path, ctx: ImportContext) -> ImportResult:
         tmdb = e.get("themoviedb_id")
         if isinstance(tmdb, dict):
             tmdb = tmdb.get("tv") or tmdb.get("movie")
-        cur = ctx.conn.execute(
-            "INSERT OR IGNORE INTO crosswalk VALUES (?,?,?,?,?,?,?,?,?,?)",
+        if add_crosswalk(
+            ctx.conn,
             (
                 mal_id, _int(e.get("anilist_id")), _int(e.get("anidb_id")),
                 _int(e.get("kitsu_id")), _int(e.get("thetvdb_id")), _int(tmdb),
                 e.get("imdb_id"), _int(e.get("livechart_id")), e.get("type"), ctx.snapshot_id,
             ),
-        )
-        if cur.rowcount:
+        ):
             result.stored += 1
         else:
             result.skipped["duplicate MAL id"] += 1
@@ -75,15 +75,14 @@ def import_tvdb_seasons(path: Path, ctx: ImportContext) -> ImportResult:
         tmdb = e.get("themoviedb_id")
         if isinstance(tmdb, dict):
             tmdb = tmdb.get("tv")
-        cur = ctx.conn.execute(
-            "INSERT OR IGNORE INTO tvdb_season VALUES (?,?,?,?,?,?,?)",
+        if add_tvdb_season(
+            ctx.conn,
             (
                 _int(e["anidb_id"]), _int(e.get("tvdb_id")), _int(season.get("tvdb")),
                 _int(tmdb), _int(season.get("tmdb")), _int(e.get("episode_offset")),
                 ctx.snapshot_id,
             ),
-        )
-        if cur.rowcount:
+        ):
             result.stored += 1
         else:
             result.skipped["duplicate AniDB id"] += 1

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from ..errors import EncodingError, RecordError
+from ..store.sources import add_sequel_rule
 from .context import ImportContext, ImportResult
 from .readers import open_text
 
@@ -64,9 +65,7 @@ def import_rules(path: Path, ctx: ImportContext) -> ImportResult:
         if from_mal is None or to_mal is None:
             result.skipped["no MAL id on one side"] += 1
             continue
-        ctx.conn.execute(
-            "INSERT OR IGNORE INTO sequel_rule VALUES (?,?,?,?,?,?)",
-            (from_mal, from_eps, to_mal, to_eps, n, ctx.snapshot_id),
-        )
+        add_sequel_rule(ctx.conn, from_mal_id=from_mal, from_eps=from_eps, to_mal_id=to_mal,
+                        to_eps=to_eps, line=n, snapshot_id=ctx.snapshot_id)
         result.stored += 1
     return result

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..store.observations import put_observation
+from ..store.sources import add_video_sales, count_unlinked_video_sales
 from .context import ImportContext, ImportResult, to_float, to_int
 from .readers import iter_csv
 
@@ -61,8 +63,8 @@ def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
             title_to_mal.setdefault(row["title"], mal_id)
         avg = to_float(row["avg_sales"], column="avg_sales", **where)
         gross, broken = _gross(row["gross_1st_rls"])
-        cur = ctx.conn.execute(
-            "INSERT OR IGNORE INTO video_sales VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        if add_video_sales(
+            ctx.conn,
             (
                 row["title"],
                 to_int(row["year"], column="year", **where),
@@ -79,8 +81,7 @@ def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
                 ctx.as_of,
                 ctx.snapshot_id,
             ),
-        )
-        if cur.rowcount:
+        ):
             result.stored += 1
         else:
             result.skipped["duplicate title, year and season"] += 1
@@ -94,11 +95,9 @@ def import_sales(path: Path, ctx: ImportContext) -> ImportResult:
         for metric in ("score", "members", "favorites"):
             value = to_float(row[metric], column=metric, **where)
             if value is not None:
-                ctx.conn.execute(
-                    "INSERT OR REPLACE INTO observation VALUES ('anime',?,?,?,?,?)",
-                    (mal_id, metric, int(value) if metric != "score" else value, ctx.as_of,
-                     ctx.snapshot_id),
-                )
-    unlinked = ctx.conn.execute("SELECT count(*) FROM video_sales WHERE mal_id IS NULL")
-    result.warnings.append(f"{unlinked.fetchone()[0]} sales rows are not linked to a MAL id")
+                put_observation(ctx.conn, "anime", mal_id, metric,
+                                int(value) if metric != "score" else value, ctx.as_of,
+                                ctx.snapshot_id)
+    unlinked = count_unlinked_video_sales(ctx.conn)
+    result.warnings.append(f"{unlinked} sales rows are not linked to a MAL id")
     return result

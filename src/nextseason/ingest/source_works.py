@@ -17,6 +17,14 @@ import re
 from pathlib import Path
 
 from ..search.normalize import normalize
+from ..store.observations import put_observation
+from ..store.sources import (
+    add_light_novel,
+    add_source_work,
+    count_linked_manga_sales,
+    manga_titles,
+    put_manga_sales,
+)
 from .context import ImportContext, ImportResult, to_float, to_int
 from .readers import iter_csv
 
@@ -49,14 +57,11 @@ def import_manga2023(path: Path, ctx: ImportContext) -> ImportResult:
         start = to_int(row["releaseData"], column="releaseData", **where)
         end = to_int(row["endData"], column="endData", **where)
         volumes = to_int(row["Volumes"], column="Volumes", **where)
-        cur = ctx.conn.execute(
-            "INSERT OR IGNORE INTO source_work VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                int(m[1]), row["Title"], row["Type"].replace("-", " "), volumes, start, end,
-                "finished" if end else "ongoing", ctx.as_of, ctx.snapshot_id,
-            ),
-        )
-        if cur.rowcount:
+        if add_source_work(
+            ctx.conn, manga_id=int(m[1]), title=row["Title"], type=row["Type"].replace("-", " "),
+            volumes=volumes, start_year=start, end_year=end,
+            status="finished" if end else "ongoing", as_of=ctx.as_of, snapshot_id=ctx.snapshot_id,
+        ):
             result.stored += 1
         else:
             result.skipped["duplicate manga id"] += 1
@@ -74,11 +79,8 @@ def import_ln2025(path: Path, ctx: ImportContext) -> ImportResult:
         if manga_id is None:
             result.skipped["empty ID"] += 1
             continue
-        ctx.conn.execute(
-            "INSERT OR IGNORE INTO source_work (manga_id, title, type, as_of, snapshot_id)"
-            " VALUES (?,?,?,?,?)",
-            (manga_id, row["Title"], "Light Novel", ctx.as_of, ctx.snapshot_id),
-        )
+        add_light_novel(ctx.conn, manga_id=manga_id, title=row["Title"], as_of=ctx.as_of,
+                        snapshot_id=ctx.snapshot_id)
         metrics = {
             "score": to_float(row["Mean"], column="Mean", **where),
             "rank": to_int(row["Rank"], column="Rank", **where),
@@ -86,10 +88,8 @@ def import_ln2025(path: Path, ctx: ImportContext) -> ImportResult:
         }
         for metric, value in metrics.items():
             if value is not None:
-                ctx.conn.execute(
-                    "INSERT OR REPLACE INTO observation VALUES ('manga',?,?,?,?,?)",
-                    (manga_id, metric, value, ctx.as_of, ctx.snapshot_id),
-                )
+                put_observation(ctx.conn, "manga", manga_id, metric, value, ctx.as_of,
+                                ctx.snapshot_id)
         result.stored += 1
     return result
 
@@ -97,17 +97,15 @@ def import_ln2025(path: Path, ctx: ImportContext) -> ImportResult:
 def import_bestselling(path: Path, ctx: ImportContext) -> ImportResult:
     result = ImportResult()
     by_title: dict[str, int] = {}
-    for manga_id, title in ctx.conn.execute(
-        "SELECT manga_id, title FROM source_work WHERE type = 'Manga' ORDER BY manga_id"
-    ):
+    for manga_id, title in manga_titles(ctx.conn):
         by_title.setdefault(normalize(title), manga_id)
     for line, row in iter_csv(path, BEST_COLUMNS):
         result.read += 1
         where = {"file": str(path), "where": f"line {line}"}
         end = row["End"].strip()
         title = row["Manga series"].strip()
-        ctx.conn.execute(
-            "INSERT OR REPLACE INTO manga_sales VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        put_manga_sales(
+            ctx.conn,
             (
                 title,
                 by_title.get(normalize(title)),
@@ -124,6 +122,6 @@ def import_bestselling(path: Path, ctx: ImportContext) -> ImportResult:
             ),
         )
         result.stored += 1
-    linked = ctx.conn.execute("SELECT count(manga_id) FROM manga_sales").fetchone()[0]
+    linked = count_linked_manga_sales(ctx.conn)
     result.warnings.append(f"{linked} of {result.stored} best-sellers matched a MAL manga by title")
     return result

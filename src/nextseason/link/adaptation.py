@@ -13,11 +13,15 @@ states none, so a show first seen there is linked, in order of trust:
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from ..search.normalize import normalize
+from ..store import relations
+from ..store.catalogue import anime_ids, anime_rows
+from ..store.conn import Conn
+from ..store.sources import source_work_ids, source_works
 from .titles import parse_title
 
 __all__ = ["AdaptationStats", "SOURCE_TYPES", "link_adaptations", "predict_title_links"]
@@ -41,16 +45,15 @@ class AdaptationStats:
 
 
 def predict_title_links(
-    conn: sqlite3.Connection, mal_ids: set[int] | None = None
+    conn: Conn, mal_ids: set[int] | None = None
 ) -> dict[int, tuple[int, str]]:
     """``{mal_id: (manga_id, evidence)}`` from title analysis, for ``mal_ids`` (None = all)."""
-    works: dict[str, list[sqlite3.Row]] = defaultdict(list)
-    for w in conn.execute("SELECT manga_id, title, type, start_year FROM source_work"):
+    works: dict[str, list[Any]] = defaultdict(list)
+    for w in source_works(conn):
         works[normalize(w[1])].append(w)
     out: dict[int, tuple[int, str]] = {}
-    for a in conn.execute(
-        "SELECT mal_id, title, source_type, start_date FROM anime WHERE source_type IS NOT NULL"
-    ):
+    for a in anime_rows(conn, ("mal_id", "title", "source_type", "start_date"),
+                        source_type_known=True):
         mal_id, title, source_type, start = a[0], a[1], a[2], a[3]
         if (mal_ids is not None and mal_id not in mal_ids) or source_type not in SOURCE_TYPES:
             continue
@@ -69,44 +72,25 @@ def predict_title_links(
     return out
 
 
-def link_adaptations(conn: sqlite3.Connection) -> AdaptationStats:
+def link_adaptations(conn: Conn) -> AdaptationStats:
     """Rewrite ``adaptation_link`` inside the caller's transaction."""
     stats = AdaptationStats()
-    conn.execute("DELETE FROM adaptation_link")
-    cur = conn.execute(
-        """INSERT INTO adaptation_link (mal_id, manga_id, method, evidence)
-           SELECT r.from_id, r.to_id, 'relation', 'Adaptation relation in ' || min(s.name)
-           FROM relation r JOIN snapshot s ON s.id = r.snapshot_id
-           WHERE r.kind = 'Adaptation' AND r.to_type = 'manga'
-             AND r.from_id IN (SELECT mal_id FROM anime)
-           GROUP BY r.from_id, r.to_id"""
-    )
-    stats.relation = cur.rowcount
-    linked = {r[0] for r in conn.execute("SELECT DISTINCT mal_id FROM adaptation_link")}
+    relations.clear_adaptation_links(conn)
+    stats.relation = relations.add_relation_adaptations(conn)
+    linked = relations.adapted_ids(conn)
     # Follow sequel chains forward, oldest first, so a third season inherits via the second.
-    chain = conn.execute(
-        "SELECT l.prequel_id, l.sequel_id FROM sequel_link l JOIN anime a"
-        " ON a.mal_id = l.sequel_id ORDER BY a.start_date, l.sequel_id"
-    ).fetchall()
-    for prequel, sequel in chain:
+    for prequel, sequel in relations.sequel_chain_by_start(conn):
         if sequel in linked or prequel not in linked:
             continue
-        rows = conn.execute(
-            "SELECT manga_id FROM adaptation_link WHERE mal_id = ? ORDER BY manga_id",
-            (prequel,),
-        ).fetchall()
-        for (manga_id,) in rows:
-            conn.execute(
-                "INSERT INTO adaptation_link VALUES (?, ?, 'franchise', ?)",
-                (sequel, manga_id, f"continues MAL {prequel}, which adapts it"),
-            )
+        for manga_id in relations.adaptation_manga_ids(conn, prequel):
+            relations.add_adaptation_link(conn, sequel, manga_id, "franchise",
+                                          f"continues MAL {prequel}, which adapts it")
             stats.franchise += 1
         linked.add(sequel)
-    known = {r[0] for r in conn.execute("SELECT manga_id FROM source_work")}
-    all_ids = {r[0] for r in conn.execute("SELECT mal_id FROM anime")}
+    known = source_work_ids(conn)
+    all_ids = anime_ids(conn)
     for mal_id, (manga_id, evidence) in predict_title_links(conn, all_ids - linked).items():
         if manga_id in known:
-            conn.execute("INSERT INTO adaptation_link VALUES (?, ?, 'title', ?)",
-                         (mal_id, manga_id, evidence))
+            relations.add_adaptation_link(conn, mal_id, manga_id, "title", evidence)
             stats.title += 1
     return stats

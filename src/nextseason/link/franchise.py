@@ -7,10 +7,13 @@ group; its name is the main title of its earliest TV/ONA member (else its earlie
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ..store.catalogue import anime_rows
+from ..store.conn import Conn
+from ..store.relations import replace_franchises, story_relation_pairs
 
 __all__ = ["UnionFind", "Franchise", "find_franchises", "write_franchises"]
 
@@ -78,7 +81,7 @@ def _sort_key(start: str | None, mal_id: int) -> tuple[str, int]:
     return (start or "9999", mal_id)
 
 
-def find_franchises(conn: sqlite3.Connection, extra_edges: Iterable[tuple[int, int]] = ()
+def find_franchises(conn: Conn, extra_edges: Iterable[tuple[int, int]] = ()
                     ) -> list[Franchise]:
     """Group anime joined by story relations and ``extra_edges`` (the linker's sequel edges).
 
@@ -88,15 +91,12 @@ def find_franchises(conn: sqlite3.Connection, extra_edges: Iterable[tuple[int, i
     """
     anime = {
         r[0]: (r[1], r[2], r[3])
-        for r in conn.execute("SELECT mal_id, title, type, start_date FROM anime")
+        for r in anime_rows(conn, ("mal_id", "title", "type", "start_date"))
     }
     uf = UnionFind()
     for mal_id in anime:
         uf.add(mal_id)
-    rows = conn.execute(
-        "SELECT DISTINCT from_id, to_id FROM relation WHERE to_type = 'anime'"
-        f" AND kind NOT IN ({', '.join(repr(k) for k in sorted(LOOSE_RELATIONS))})"
-    )
+    rows = story_relation_pairs(conn, LOOSE_RELATIONS)
     for a, b in [*rows, *extra_edges]:
         if a in anime and b in anime:
             uf.union(a, b)
@@ -110,18 +110,7 @@ def find_franchises(conn: sqlite3.Connection, extra_edges: Iterable[tuple[int, i
     return out
 
 
-def write_franchises(conn: sqlite3.Connection, franchises: Iterable[Franchise]) -> int:
+def write_franchises(conn: Conn, franchises: Iterable[Franchise]) -> int:
     """Replace the ``franchise`` table and ``anime.franchise_id``; the caller holds the
     transaction. Returns the number of franchises written."""
-    conn.execute("DELETE FROM franchise")
-    conn.execute("UPDATE anime SET franchise_id = NULL WHERE franchise_id IS NOT NULL")
-    items = list(franchises)
-    conn.executemany(
-        "INSERT INTO franchise (id, name, size) VALUES (?, ?, ?)",
-        [(f.id, f.name, f.size) for f in items],
-    )
-    conn.executemany(
-        "UPDATE anime SET franchise_id = ? WHERE mal_id = ?",
-        [(f.id, m) for f in items for m in f.members],
-    )
-    return len(items)
+    return replace_franchises(conn, [(f.id, f.name, f.members) for f in franchises])

@@ -15,11 +15,12 @@ airing and has no start date starts after every dated one (:attr:`Entry.order`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..store.conn import Conn, atomic
+from ..store.relations import replace_sequel_links
 from .franchise import find_franchises, write_franchises
 from .sources import (
     METHODS,
@@ -131,7 +132,7 @@ def _starts_before(entries: dict[int, Entry], p: int, s: int, *, lenient: bool) 
 
 
 def predict_sequel_edges(
-    conn: sqlite3.Connection,
+    conn: Conn,
     *,
     relation_snapshots: Iterable[str] | None = None,
     use_rules: bool = True,
@@ -158,28 +159,20 @@ def predict_sequel_edges(
     return resolve(candidates, entries, recap_ids(conn))
 
 
-def link_catalogue(conn: sqlite3.Connection) -> LinkStats:
+def link_catalogue(conn: Conn) -> LinkStats:
     """Rewrite ``sequel_link`` and the franchises from the whole catalogue, atomically.
 
-    Runs inside one ``BEGIN IMMEDIATE`` transaction; running it twice gives the same tables.
+    Runs inside one transaction (:func:`~nextseason.store.conn.atomic`); running it twice
+    gives the same tables.
     """
     edges = predict_sequel_edges(conn)
     stats = LinkStats(sequel_links=len(edges))
     for e in edges:
         setattr(stats, e.method, getattr(stats, e.method) + 1)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DELETE FROM sequel_link")
-        conn.executemany(
-            "INSERT INTO sequel_link (prequel_id, sequel_id, method, evidence)"
-            " VALUES (?, ?, ?, ?)",
-            [(e.prequel_id, e.sequel_id, e.method, e.evidence) for e in edges],
-        )
+    with atomic(conn):
+        replace_sequel_links(conn, [(e.prequel_id, e.sequel_id, e.method, e.evidence)
+                                    for e in edges])
         franchises = find_franchises(conn, [(e.prequel_id, e.sequel_id) for e in edges])
         stats.franchises = write_franchises(conn, franchises)
         stats.largest_franchise = max((f.size for f in franchises), default=0)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return stats

@@ -7,11 +7,14 @@ linker (:mod:`.linker`) resolves them into one direct prequel per sequel.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
+from ..store import relations
+from ..store.catalogue import anime_rows, series_titles
+from ..store.conn import Conn
+from ..store.sources import sequel_rules, tvdb_seasons
 from .titles import TitleParts, is_side_title, parse_title
 
 __all__ = [
@@ -107,19 +110,14 @@ def _pad(date: str | None) -> str | None:
     return "-".join(parts[:3])
 
 
-def load_entries(conn: sqlite3.Connection) -> dict[int, Entry]:
+def load_entries(conn: Conn) -> dict[int, Entry]:
     """Every anime with its main, English and synonym titles."""
     entries = {
         r[0]: Entry(r[0], r[1], _pad(r[2]), r[3], r[4], _pad(r[5]), status=r[6])
-        for r in conn.execute(
-            "SELECT mal_id, type, start_date, title, episodes, end_date, status FROM anime"
-        )
+        for r in anime_rows(conn, ("mal_id", "type", "start_date", "title", "episodes",
+                                   "end_date", "status"))
     }
-    rows = conn.execute(
-        "SELECT mal_id, title FROM title WHERE kind IN ('main', 'english', 'synonym')"
-        " ORDER BY mal_id, kind, title"
-    )
-    for mal_id, title in rows:
+    for mal_id, title in series_titles(conn):
         if mal_id in entries:
             entries[mal_id].titles.append(title)
     for e in entries.values():
@@ -128,27 +126,16 @@ def load_entries(conn: sqlite3.Connection) -> dict[int, Entry]:
     return entries
 
 
-def recap_ids(conn: sqlite3.Connection) -> frozenset[int]:
+def recap_ids(conn: Conn) -> frozenset[int]:
     """Entries some snapshot lists as a summary (recap) of another entry."""
-    return frozenset(int(r[0]) for r in conn.execute(
-        "SELECT to_id FROM relation WHERE kind = 'Summary' AND to_type = 'anime'"
-        " UNION SELECT from_id FROM relation WHERE kind = 'Full story' AND to_type = 'anime'"))
+    return relations.recap_ids(conn)
 
 
-def relation_candidates(conn: sqlite3.Connection, snapshots: Sequence[str] | None
+def relation_candidates(conn: Conn, snapshots: Sequence[str] | None
                         ) -> list[Candidate]:
     """Typed Sequel relations and reversed Prequel relations of the named snapshots."""
-    sql = (
-        "SELECT r.from_id, r.to_id, r.kind, s.name FROM relation r"
-        " JOIN snapshot s ON s.id = r.snapshot_id"
-        " WHERE r.to_type = 'anime' AND r.kind IN ('Sequel', 'Prequel')"
-    )
-    params: list[str] = []
-    if snapshots is not None:
-        sql += f" AND s.name IN ({', '.join('?' * len(snapshots))})"
-        params = list(snapshots)
     out = []
-    for a, b, kind, snap in conn.execute(sql + " ORDER BY s.as_of, r.from_id, r.to_id", params):
+    for a, b, kind, snap in relations.sequel_relations(conn, snapshots):
         if kind == "Sequel":
             out.append(Candidate(a, b, "relation", f"{snap}: {a} lists {b} as Sequel"))
         else:
@@ -161,7 +148,7 @@ def _first_ep(eps: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def rule_candidates(conn: sqlite3.Connection, present: Container[int] | None = None
+def rule_candidates(conn: Conn, present: Container[int] | None = None
                     ) -> list[Candidate]:
     """erengy prequel -> sequel rules; rules that redirect an id to itself are ignored.
 
@@ -170,10 +157,7 @@ def rule_candidates(conn: sqlite3.Connection, present: Container[int] | None = N
     follows the one before it. With ``present`` (the ids in the catalogue), a target missing
     from the catalogue is passed over: the next target follows the last present one.
     """
-    rows = conn.execute(
-        "SELECT from_mal_id, from_eps, to_mal_id, to_eps, line FROM sequel_rule"
-        " WHERE from_mal_id != to_mal_id ORDER BY line"
-    )
+    rows = sequel_rules(conn)
     chains: dict[int, list[tuple[int, int, str, str, int]]] = defaultdict(list)
     for a, ea, b, eb, line in rows:
         chains[a].append((_first_ep(ea), b, ea, eb, line))
@@ -191,18 +175,13 @@ def rule_candidates(conn: sqlite3.Connection, present: Container[int] | None = N
     return out
 
 
-def tvdb_candidates(conn: sqlite3.Connection, entries: dict[int, Entry]) -> list[Candidate]:
+def tvdb_candidates(conn: Conn, entries: dict[int, Entry]) -> list[Candidate]:
     """Consecutive TV/ONA entries of one TVDB series, by season number then start date.
 
     Entries without a start date that have not finished airing come last in their season;
     side works (recaps, mini series, ...) are left out."""
-    rows = conn.execute(
-        "SELECT c.mal_id, t.tvdb_id, t.tvdb_season, t.episode_offset FROM crosswalk c"
-        " JOIN tvdb_season t ON t.anidb_id = c.anidb_id"
-        " WHERE t.tvdb_id IS NOT NULL AND t.tvdb_season >= 1"
-    )
     series: dict[int, list[tuple[int, str, int, int]]] = defaultdict(list)
-    for mal_id, tvdb_id, season, offset in rows:
+    for mal_id, _type, tvdb_id, season, offset in tvdb_seasons(conn):
         e = entries.get(mal_id)
         if e is None or not e.is_series or not e.order or e.is_side:
             continue
@@ -265,7 +244,7 @@ def _pick_prequel(p: TitleParts, earlier: list[_Item]) -> tuple[_Item, str] | No
     return earlier[-1], ("subtitle" if p.subtitle else "plain")
 
 
-def title_candidates(conn: sqlite3.Connection, entries: dict[int, Entry]) -> list[Candidate]:
+def title_candidates(conn: Conn, entries: dict[int, Entry]) -> list[Candidate]:
     """A TV/ONA entry whose title marks a continuation links to the latest earlier TV/ONA
     entry with the same base title (for "3rd Season", the latest "2nd Season").
 

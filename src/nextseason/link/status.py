@@ -21,11 +21,12 @@ one ("The Final Season", "Kanketsu-hen") and nothing follows it.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ..store import catalogue, relations, snapshots, sources
+from ..store.conn import Conn
 from .seasons import SERIES_TYPES, Installment, number_installments
 from .titles import parse_title
 
@@ -87,11 +88,8 @@ class SeriesStatus:
         return self.status in ("not announced", "concluded")
 
 
-def _newest(conn: sqlite3.Connection, kind: str, today: str) -> tuple[int, str] | None:
-    row = conn.execute(
-        "SELECT id, as_of FROM snapshot WHERE kind = ? AND as_of <= ?"
-        " ORDER BY as_of DESC, id DESC LIMIT 1", (kind, today)).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
+def _newest(conn: Conn, kind: str, today: str) -> tuple[int, str] | None:
+    return snapshots.newest_of_kind(conn, kind, today)
 
 
 @dataclass
@@ -105,29 +103,16 @@ class _Entry:
     titles: list[str]
 
 
-def _members(conn: sqlite3.Connection, mal_id: int, snap_ids: Sequence[int],
+def _members(conn: Conn, mal_id: int, snap_ids: Sequence[int],
              newest: int) -> dict[int, _Entry]:
     """The franchise of ``mal_id`` as the catalogue snapshots up to ``newest`` list it."""
-    row = conn.execute("SELECT franchise_id FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
-    if row is None:
+    ids = catalogue.franchise_member_ids(conn, mal_id)
+    if ids is None:
         return {}
-    if row[0] is None:
-        ids = [mal_id]
-    else:
-        ids = [r[0] for r in conn.execute("SELECT mal_id FROM anime WHERE franchise_id = ?",
-                                          (row[0],))]
-    marks, smarks = ",".join("?" * len(ids)), ",".join("?" * len(snap_ids))
     out: dict[int, _Entry] = {}
-    for r in conn.execute(
-        f"SELECT v.mal_id, v.title, v.type, v.start_date, v.status, v.snapshot_id"
-        f" FROM anime_version v JOIN snapshot s ON s.id = v.snapshot_id"
-        f" WHERE v.mal_id IN ({marks}) AND v.snapshot_id IN ({smarks})"
-        f" ORDER BY s.as_of", ids + list(snap_ids),
-    ):
+    for r in catalogue.versions_in(conn, ids, snap_ids):
         out[r[0]] = _Entry(r[0], r[1], r[2], r[3], r[4], r[5] == newest, [r[1]])
-    for m, t in conn.execute(
-        f"SELECT mal_id, title FROM title WHERE mal_id IN ({marks})"
-        " AND kind IN ('english', 'synonym')", ids):
+    for m, t in catalogue.titles_of(conn, ids, ("english", "synonym")):
         if m in out:
             out[m].titles.append(t)
     return out
@@ -185,32 +170,20 @@ def _series_of(mal_id: int, members: dict[int, _Entry],
         chain.append(nxt_id)
 
 
-def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,
+def _crosswalk_later(conn: Conn, series: list[int], today: str,
                      numbered: dict[int, Installment]) -> tuple[Evidence | None, str | None]:
     """A later TVDB season of the series that no catalogue entry carries."""
-    seasons = conn.execute(
-        "SELECT s.id, s.as_of FROM snapshot s WHERE s.kind = 'crosswalk' AND s.as_of <= ?"
-        " AND EXISTS (SELECT 1 FROM tvdb_season t WHERE t.snapshot_id = s.id)"
-        " ORDER BY s.as_of DESC LIMIT 1", (today,)).fetchone()
+    seasons = snapshots.newest_tvdb_crosswalk(conn, today)
     if seasons is None:
         return None, None
-    marks = ",".join("?" * len(series))
-    mapped = conn.execute(
-        f"SELECT c.mal_id, t.tvdb_id, t.tvdb_season FROM crosswalk c JOIN tvdb_season t"
-        f" ON t.anidb_id = c.anidb_id WHERE c.mal_id IN ({marks}) AND t.tvdb_id IS NOT NULL"
-        f" AND t.tvdb_season >= 1", series).fetchall()
+    mapped = sources.tvdb_seasons_of(conn, series)
     if not mapped:
         return None, seasons[1]
     # the series' TVDB id: the one its latest mapped installment carries
     order = {m: i for i, m in enumerate(series)}
     last = max(mapped, key=lambda r: order[r[0]])
     tvdb_id, top = last[1], max(r[2] for r in mapped if r[1] == last[1])
-    later = conn.execute(
-        "SELECT t.anidb_id, t.tvdb_season, c.mal_id FROM tvdb_season t"
-        " LEFT JOIN crosswalk c ON c.anidb_id = t.anidb_id"
-        " WHERE t.tvdb_id = ? AND t.tvdb_season > ?"
-        " AND (c.mal_id IS NULL OR c.mal_id NOT IN (SELECT mal_id FROM anime))"
-        " ORDER BY t.tvdb_season, t.episode_offset, t.anidb_id", (tvdb_id, top)).fetchall()
+    later = sources.tvdb_later_seasons(conn, tvdb_id, top)
     if not later:
         return None, seasons[1]
     # Installments after the last mapped one that the crosswalk does not map (newer than
@@ -224,9 +197,7 @@ def _crosswalk_later(conn: sqlite3.Connection, series: list[int], today: str,
     span = (f"a TVDB season {s} of this series is listed" if len(new_seasons) == 1 else
             f"TVDB seasons {s}–{new_seasons[-1]} of this series are listed")
     mals = sorted({r[2] for r in later if r[1] in new_seasons and r[2] is not None})
-    ids_row = conn.execute("SELECT max(s.as_of) FROM snapshot s WHERE s.id IN"
-                           " (SELECT DISTINCT snapshot_id FROM crosswalk)").fetchone()
-    ids_date = ids_row[0] if ids_row and ids_row[0] else seasons[1]
+    ids_date = snapshots.newest_crosswalk_date(conn) or seasons[1]
     if mals:
         ids = ", ".join(str(m) for m in mals[:4]) + (", …" if len(mals) > 4 else "")
         # the 2024 ID list already named these: announced or aired by then, so they may
@@ -246,7 +217,7 @@ def _first_ep(eps: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def _rule_later(conn: sqlite3.Connection, series: list[int], latest: int, today: str
+def _rule_later(conn: Conn, series: list[int], latest: int, today: str
                 ) -> tuple[Evidence | None, str | None]:
     """A rule naming a continuation after ``latest`` that the catalogue lacks.
 
@@ -256,14 +227,8 @@ def _rule_later(conn: sqlite3.Connection, series: list[int], latest: int, today:
     snap = _newest(conn, "rules", today)
     if snap is None:
         return None, None
-    marks = ",".join("?" * len(series))
-    rows = conn.execute(
-        f"SELECT from_mal_id, from_eps, to_mal_id FROM sequel_rule WHERE snapshot_id = ?"
-        f" AND from_mal_id IN ({marks}) AND to_mal_id != from_mal_id",
-        [snap[0], *series]).fetchall()
-    known = {r[0] for r in conn.execute(
-        f"SELECT mal_id FROM anime WHERE mal_id IN ({','.join('?' * len(rows)) or 'NULL'})",
-        [r[2] for r in rows])}
+    rows = sources.sequel_rules_from(conn, snap[0], series)
+    known = catalogue.present_ids(conn, [r[2] for r in rows])
     chains: dict[int, list[tuple[int, int]]] = {}
     for f, eps, to in rows:
         chains.setdefault(f, []).append((_first_ep(eps), to))
@@ -287,20 +252,17 @@ def _is_final(e: _Entry) -> bool:
     return any(parse_title(t).marker in ("final", "kanketsu") for t in e.titles)
 
 
-def series_status(conn: sqlite3.Connection, mal_id: int, today: str,
+def series_status(conn: Conn, mal_id: int, today: str,
                   articles: Iterable[ArticleStatement] = ()) -> SeriesStatus:
     """The status of the series ``mal_id`` belongs to, from sources dated ≤ ``today``."""
     newest = _newest(conn, "catalogue", today)
     if newest is None:
         return SeriesStatus("not announced", today, [], None, None)
-    snap_ids = [r[0] for r in conn.execute(
-        "SELECT id FROM snapshot WHERE kind = 'catalogue' AND as_of <= ?", (today,))]
+    snap_ids = snapshots.catalogue_snapshot_ids(conn, today)
     members = _members(conn, mal_id, snap_ids, newest[0])
     ids = list(members)
-    marks = ",".join("?" * len(ids)) or "NULL"
     sequels: dict[int, set[int]] = {}
-    for p, s in conn.execute(f"SELECT prequel_id, sequel_id FROM sequel_link WHERE"
-                             f" prequel_id IN ({marks}) AND sequel_id IN ({marks})", ids + ids):
+    for p, s, _method in relations.sequel_links_among(conn, ids):
         sequels.setdefault(p, set()).add(s)
     # an announced entry whose format MAL does not list yet counts as the next installment
     kinds = {m: (e.type if e.type not in (None, "", "Unknown") or e.status != "not_yet_aired"

@@ -1,5 +1,5 @@
 """Reports: one typed object per report, rendered to text and JSON by separate renderers."""
 
-from .franchise import FranchiseReport, franchise_report
+from ..catalogue.franchise import FranchiseReport, franchise_report
 
 __all__ = ["FranchiseReport", "franchise_report"]

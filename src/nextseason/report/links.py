@@ -5,7 +5,9 @@ from integer ids (IMDb's from its ``tt`` pattern), never from free text."""
 from __future__ import annotations
 
 import re
-import sqlite3
+
+from ..store.conn import Conn
+from ..store.sources import crosswalk_ids
 
 __all__ = ["external_links", "SITES"]
 
@@ -22,15 +24,15 @@ SITES = {
 _IMDB = re.compile(r"tt\d{5,10}")
 
 
-def external_links(conn: sqlite3.Connection, mal_id: int,
+def external_links(conn: Conn, mal_id: int,
                    anime_type: str | None = None) -> list[dict[str, str]]:
     """``[{"site": "MyAnimeList", "url": ...}, {"site": "AniList", ...}, ...]``."""
     links = [{"site": "MyAnimeList", "url": f"https://myanimelist.net/anime/{int(mal_id)}"}]
-    row = conn.execute(f"SELECT {', '.join(SITES)} FROM crosswalk WHERE mal_id = ?",
-                       (mal_id,)).fetchone()
+    row = crosswalk_ids(conn, mal_id)
     if row is None:
         return links
-    for column, value in zip(SITES, tuple(row), strict=True):
+    for column in SITES:
+        value = row[column]
         site, pattern = SITES[column]
         if value is None or value == "":
             continue

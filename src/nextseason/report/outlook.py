@@ -9,16 +9,20 @@ of its citation in ``sources``.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from ..catalogue.franchise import FranchiseReport, franchise_report
 from ..claims.articles import article_citations, load_claims
 from ..claims.reconcile import reconcile
 from ..errors import NotFoundError
 from ..link.status import ArticleStatement, nice_date, series_status
-from .franchise import FranchiseReport, franchise_report
+from ..store import catalogue
+from ..store.articles import status_claims_about
+from ..store.conn import Conn
+from ..store.forecasts import forecast_row, series_of
+from ..store.snapshots import newest_catalogue_date
 from .labels import (
     HORIZON_LABELS,
     field_label,
@@ -129,10 +133,8 @@ def _window(curve: list[list[float]], elapsed: float, as_of: str) -> str | None:
     return a if a == b else f"{a} to {b}"
 
 
-def _snapshot(conn: sqlite3.Connection, mal_id: int) -> tuple[str, str]:
-    row = conn.execute("SELECT s.name, s.as_of FROM anime a JOIN snapshot s"
-                       " ON s.id = a.last_snapshot WHERE a.mal_id = ?", (mal_id,)).fetchone()
-    return (row[0], row[1]) if row else ("catalogue", "")
+def _snapshot(conn: Conn, mal_id: int) -> tuple[str, str]:
+    return catalogue.anime_last_seen(conn, [mal_id]).get(mal_id, ("catalogue", ""))
 
 
 def work_line(w: dict[str, Any]) -> str:
@@ -194,7 +196,7 @@ def _safe_url(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("http://", "https://")) else None
 
 
-def _live_forecast(conn: sqlite3.Connection, mal_id: int, as_of: str) -> dict[str, Any] | None:
+def _live_forecast(conn: Conn, mal_id: int, as_of: str) -> dict[str, Any] | None:
     """A forecast made now as of a past date (fits the model; slow, see ``forecast``)."""
     from ..forecast.explain import forecast_show
 
@@ -227,36 +229,30 @@ def data_age(catalogue_as_of: str, today: str) -> str:
     return f"catalogue as of {nice_date(catalogue_as_of)}, {ago}"
 
 
-def _article_statements(conn: sqlite3.Connection, ids: list[int]) -> list[ArticleStatement]:
+def _article_statements(conn: Conn, ids: list[int]) -> list[ArticleStatement]:
     """The stored articles' renewal-status claims about these shows, each article named the
     way every citation names it (title, site or file name)."""
-    marks = ",".join("?" * len(ids))
     names = article_citations(conn)
     return [ArticleStatement(json.loads(r[0]), r[1],
                              names.get(r[2], (f"article {r[2][:8]}",))[0], r[3], r[4])
-            for r in conn.execute(
-                f"SELECT c.value, c.qualifier, c.article_id, c.as_of, c.quote FROM claim c"
-                f" WHERE c.field = 'renewal_status' AND c.subject_mal_id IN ({marks})"
-                f" ORDER BY c.as_of", ids)]
+            for r in status_claims_about(conn, ids)]
 
 
-def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = None, *,
+def build_outlook(conn: Conn, mal_id: int, as_of: str | None = None, *,
                   today: str) -> OutlookReport:
     """The outlook for ``mal_id`` as of ``today`` (the date the answer is made: statuses
     come only from sources dated on or before it, and every fact's age is relative to it);
     ``as_of`` (default: the build's forecast date) makes the forecast as of an earlier date,
     using only what was known then."""
-    anime = conn.execute("SELECT * FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
+    anime = catalogue.anime_row(conn, mal_id)
     if anime is None:
         raise NotFoundError(f"no anime with MAL id {mal_id}")
     cite = _Cite()
     fr: FranchiseReport = franchise_report(conn, mal_id)
-    series = conn.execute("SELECT latest_id, reason FROM forecast_series WHERE mal_id = ?",
-                          (mal_id,)).fetchone()
-    latest, reason = (series[0], series[1]) if series else (mal_id, "not a TV/ONA series")
-    fc: Any = conn.execute("SELECT * FROM forecast WHERE mal_id = ?", (latest,)).fetchone()
-    data_end = conn.execute(
-        "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0]
+    series = series_of(conn, mal_id)
+    latest, reason = series if series else (mal_id, "not a TV/ONA series")
+    fc: Any = forecast_row(conn, latest)
+    data_end = newest_catalogue_date(conn) or ""
     live = as_of is not None and as_of != (fc["as_of"] if fc is not None else data_end)
     if live:
         made = _live_forecast(conn, mal_id, str(as_of))
@@ -308,10 +304,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
                  if e.season_number else e.type or "entry")
         eps = plural(e.episodes, "episode") if e.episodes else "? episodes"
         facts.append(Fact(f"{label}: {e.title}", f"{span}, {eps}", n))
-    studios = conn.execute(
-        "SELECT group_concat(t.name, ', ') FROM anime_tag a JOIN tag t ON t.id = a.tag_id"
-        " WHERE a.mal_id = ? AND t.kind = 'studio' AND a.snapshot_id = ?",
-        (mal_id, anime["last_snapshot"])).fetchone()[0]
+    studios = ", ".join(catalogue.studios(conn, mal_id, anime["last_snapshot"]))
     if studios:
         snap, snap_as_of = _snapshot(conn, mal_id)
         facts.append(Fact("Studio", studios, cite("catalogue", source_label(snap),
@@ -400,8 +393,7 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
     # disagreements between sources
     disagreements = []
     if claims:
-        urls = {aid: u for aid, (_, _, u) in cites.items()}
-        rec = reconcile(conn, mal_id, claims, urls)
+        rec = reconcile(conn, mal_id, claims)
         for aid in dict.fromkeys(c.article for c in claims if c.article):
             cite_article(aid)  # every article read is cited, agreeing or not
         for g in rec.groups:
@@ -444,10 +436,9 @@ def build_outlook(conn: sqlite3.Connection, mal_id: int, as_of: str | None = Non
         limits.append("Some articles carry no date; their claims cannot be placed in time.")
 
     timeline = [asdict(e) for e in fr.entries]
-    english = conn.execute("SELECT title FROM title WHERE mal_id = ? AND kind = 'english'"
-                           " ORDER BY snapshot_id DESC LIMIT 1", (mal_id,)).fetchone()
+    english = catalogue.english_title(conn, mal_id)
     return OutlookReport(
-        mal_id=mal_id, title=anime["title"], english=english[0] if english else None,
+        mal_id=mal_id, title=anime["title"], english=english,
         series_latest=latest, headline=headline, facts=facts,
         source_material=source_material, popularity=popularity,
         factors=factors,

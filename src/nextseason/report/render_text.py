@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .franchise import FranchiseReport, Observation
+from ..catalogue.franchise import FranchiseReport, Observation
 from .labels import CATALOGUE_STATUS, plural, source_label
 from .terminal import is_plain, table_box
 

@@ -12,7 +12,6 @@ Both paths give the same record, :class:`~nextseason.forecast.records.ShowForeca
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from rich.console import Console
 from rich.markup import escape
@@ -20,6 +19,10 @@ from rich.table import Table
 
 from ..errors import NotFoundError
 from ..forecast.records import Comparable, Factor, ShowForecast
+from ..store.catalogue import anime_title
+from ..store.conn import Conn
+from ..store.forecasts import forecast_made, forecast_row, series_of
+from ..store.snapshots import newest_catalogue_date
 from .labels import HORIZON_LABELS, percent
 from .outlook import comparable_line, data_age, factor_line, plain_factors
 from .terminal import item, table_box
@@ -30,33 +33,28 @@ __all__ = ["stored_forecast", "stored_as_of", "show_forecast_text",
 NOT_A_SERIES = "not a TV/ONA series in the catalogue at that date"
 
 
-def stored_as_of(conn: sqlite3.Connection) -> tuple[str, str] | None:
+def stored_as_of(conn: Conn) -> tuple[str, str] | None:
     """(forecast date, model) of the build's stored forecasts, or None when it made none."""
-    row = conn.execute("SELECT as_of, model FROM forecast LIMIT 1").fetchone()
-    return (str(row[0]), str(row[1])) if row else None
+    return forecast_made(conn)
 
 
-def stored_forecast(conn: sqlite3.Connection, mal_id: int, *, today: str) -> ShowForecast:
+def stored_forecast(conn: Conn, mal_id: int, *, today: str) -> ShowForecast:
     """The build's forecast for the series ``mal_id`` belongs to (its latest season), or
     why that series has none; ``today`` dates the data's age. Raises
     :class:`NotFoundError` for an unknown id."""
-    title_row = conn.execute("SELECT title FROM anime WHERE mal_id = ?", (mal_id,)).fetchone()
-    if title_row is None:
+    title = anime_title(conn, mal_id)
+    if title is None:
         raise NotFoundError(f"no anime with MAL id {mal_id}")
-    catalogue = conn.execute(
-        "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()[0] or ""
+    catalogue = newest_catalogue_date(conn) or ""
     age = data_age(catalogue, today) if catalogue else ""
     made = stored_as_of(conn)
     as_of, model = made if made else (catalogue, "")
-    series = conn.execute("SELECT latest_id, reason FROM forecast_series WHERE mal_id = ?",
-                          (mal_id,)).fetchone()
-    latest = int(series[0]) if series else mal_id
-    fc = conn.execute(
-        "SELECT f.*, a.title AS latest_title FROM forecast f JOIN anime a USING (mal_id)"
-        " WHERE f.mal_id = ?", (latest,)).fetchone() if series else None
+    series = series_of(conn, mal_id)
+    latest = series[0] if series else mal_id
+    fc = forecast_row(conn, latest) if series else None
     if fc is None:
         reason = (series[1] if series else "") or NOT_A_SERIES
-        return ShowForecast(mal_id, title_row[0], as_of, model, False, reason, data_age=age)
+        return ShowForecast(mal_id, title, as_of, model, False, reason, data_age=age)
     factors = json.loads(fc["factors"])
     plain_factors(factors, json.loads(fc["features"] or "{}"))
     return ShowForecast(

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +46,8 @@ from typing import Any, Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from ..store.catalogue import anime_years, search_aliases
+from ..store.conn import Conn
 from .normalize import compact, normalize
 
 __all__ = ["SearchHit", "SearchIndex", "MAX_QUERY_CHARS", "CONFIDENT", "match_confidence"]
@@ -213,29 +214,20 @@ class SearchIndex:
         return cls(aliases, show_map)
 
     @classmethod
-    def from_db(cls, conn: sqlite3.Connection, *, renormalize: bool | None = None) -> SearchIndex:
+    def from_db(cls, conn: Conn, *, renormalize: bool | None = None) -> SearchIndex:
         """Build from a catalogue database (the ``search_alias`` view and ``anime``).
 
         Keys are the stored ``norm`` column unless it was written by another version of
         :func:`normalize`: by default (``renormalize=None``) a sample of rows is checked
         and, if any differs, every key is recomputed from its title.
         """
-        cursor = conn.execute("SELECT mal_id, title, kind, norm, members FROM search_alias")
-        rows: list[tuple[Any, ...]] = [tuple(r) for r in cursor]
+        rows: list[tuple[Any, ...]] = search_aliases(conn)
         if renormalize is None:
             step = max(len(rows) // 400, 1)
             renormalize = any(normalize(r[1]) != r[3] for r in rows[::step])
         if renormalize:
             rows = [(m, t, k, normalize(t), p) for m, t, k, _n, p in rows]
-        shows = {
-            int(r[0]): (r[1], r[2], int(r[3]) if r[3] is not None else None)
-            for r in conn.execute(
-                "SELECT mal_id, title, type,"
-                " COALESCE(CAST(substr(start_date, 1, 4) AS INTEGER), season_year)"
-                " FROM anime"
-            )
-        }
-        return cls.from_rows(rows, shows=shows)
+        return cls.from_rows(rows, shows=anime_years(conn))
 
     def __len__(self) -> int:
         """The number of aliases indexed."""

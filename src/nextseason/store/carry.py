@@ -14,8 +14,12 @@ come from the old database first:
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from .conn import Conn
+from .db import table_columns, table_names
+from .snapshots import snapshot_row_counts
 
 __all__ = [
     "USER_TABLES",
@@ -25,6 +29,7 @@ __all__ = [
     "held_counts",
     "carry_user_data",
     "shrinkage",
+    "count_rows",
 ]
 
 #: Tables of data the user added (in dependency order: a claim needs its article).
@@ -43,22 +48,20 @@ class Held:
     derived: dict[str, int] = field(default_factory=dict)
 
 
-def _tables(conn: sqlite3.Connection, schema: str = "main") -> set[str]:
-    return {r[0] for r in conn.execute(f"SELECT name FROM {schema}.sqlite_master "
-                                       "WHERE type = 'table'")}
-
-
-def held_counts(conn: sqlite3.Connection) -> Held:
+def held_counts(conn: Conn) -> Held:
     """The row counts of the database open on ``conn`` (tables it lacks are left out)."""
-    tables = _tables(conn)
+    tables = table_names(conn)
     held = Held()
     if "snapshot" in tables:
-        held.sources = {name: n for name, n in conn.execute(
-            "SELECT name, row_count FROM snapshot")}
-    for table in DERIVED_TABLES:
-        if table in tables:
-            held.derived[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        held.sources = snapshot_row_counts(conn)
+    held.derived = count_rows(conn, [t for t in DERIVED_TABLES if t in tables])
     return held
+
+
+def count_rows(conn: Conn, tables: Iterable[str]) -> dict[str, int]:
+    """table → number of rows, for the given tables (names from the schema, never input)."""
+    return {table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in tables}
 
 
 def shrinkage(before: Held | None, after: Held, max_drop: float = MAX_DROP) -> list[str]:
@@ -77,23 +80,24 @@ def shrinkage(before: Held | None, after: Held, max_drop: float = MAX_DROP) -> l
     return problems
 
 
-def carry_user_data(old: sqlite3.Connection, new: sqlite3.Connection) -> dict[str, int]:
+def carry_user_data(old: Conn, new: Conn) -> dict[str, int]:
     """Copy :data:`USER_TABLES` from ``old`` into ``new`` (inside the caller's transaction on
     ``new``). Returns the number of rows copied per table."""
     copied: dict[str, int] = {}
-    old_tables, new_tables = _tables(old), _tables(new)
+    old_tables, new_tables = table_names(old), table_names(new)
     for table in USER_TABLES:
         if table not in old_tables or table not in new_tables:
             continue
-        old_cols = [r[1] for r in old.execute(f"PRAGMA table_info({table})")]
-        new_cols = {r[1] for r in new.execute(f"PRAGMA table_info({table})")}
+        old_cols = table_columns(old, table)
+        new_cols = set(table_columns(new, table))
         cols = [c for c in old_cols if c in new_cols]
         names = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join("?" for _ in cols)
         cursor = old.execute(f"SELECT {names} FROM {table}")
         n = 0
         while batch := cursor.fetchmany(500):
-            new.executemany(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})",
+            new.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})"
+                            " ON CONFLICT DO NOTHING",
                             [tuple(row) for row in batch])
             n += len(batch)
         copied[table] = n

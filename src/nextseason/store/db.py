@@ -15,12 +15,14 @@ from typing import Any
 import platformdirs
 
 from ..errors import BusyError, StoreError
+from .conn import Conn, dialect
 from .migrations import apply_migrations
 from .url import PgUrl, is_url
 
 __all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly", "is_busy",
            "busy_error", "BUSY_TIMEOUT", "Location", "PgUrl", "is_url", "describe", "exists",
-           "identity", "is_db_error"]
+           "identity", "is_db_error", "table_names", "table_columns", "foreign_key_problems",
+           "fast_unsafe_writes", "optimize"]
 
 #: Where a database is: a SQLite file, or a PostgreSQL URL (with its schema).
 Location = Path | PgUrl
@@ -197,3 +199,52 @@ def identity(location: str | os.PathLike[str]) -> tuple[int, ...] | None:
 def is_db_error(exc: BaseException) -> bool:
     """Whether ``exc`` is the database's own error (sqlite3's or psycopg's), not ours."""
     return isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("psycopg")
+
+
+# --- Each database's own catalogue and maintenance statements (PRAGMA, sqlite_master,
+# information_schema, ANALYZE, VACUUM) live here ----------------------------------------
+
+def table_names(conn: Conn) -> set[str]:
+    """The names of the tables in the database (PostgreSQL: in its schema)."""
+    if dialect(conn) == "postgresql":
+        from .pg import tables
+
+        return tables(conn)  # type: ignore[arg-type]
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def table_columns(conn: Conn, table: str) -> list[str]:
+    """The column names of ``table``, in order."""
+    if dialect(conn) == "postgresql":
+        from .pg import columns
+
+        return columns(conn, table)  # type: ignore[arg-type]
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def foreign_key_problems(conn: Conn) -> int:
+    """How many rows point at a row that does not exist (PostgreSQL checks every foreign key
+    as the rows go in: none can)."""
+    if dialect(conn) == "postgresql":
+        return 0
+    return len(conn.execute("PRAGMA foreign_key_check").fetchall())
+
+
+def fast_unsafe_writes(conn: Conn) -> None:
+    """No journal and no syncing: for a new database that is thrown away if anything fails
+    (PostgreSQL: commits do not wait for the disk)."""
+    if dialect(conn) == "postgresql":
+        conn.execute("SET synchronous_commit = off")
+        return
+    conn.execute("PRAGMA journal_mode = OFF")
+    conn.execute("PRAGMA synchronous = OFF")
+
+
+def optimize(conn: Conn) -> None:
+    """Gather the query planner's statistics (and compact the SQLite file)."""
+    if dialect(conn) == "postgresql":
+        for table in sorted(table_names(conn)):  # this schema's tables, not the database's
+            conn.execute(f'ANALYZE "{table}"')
+        return
+    conn.execute("ANALYZE")
+    conn.execute("VACUUM")

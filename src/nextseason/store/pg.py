@@ -340,3 +340,12 @@ def columns(conn: PgConnection, table: str, schema: str | None = None) -> list[s
     return [r[0] for r in conn.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = ?"
         " AND table_name = ? ORDER BY ordinal_position", (schema or conn.schema, table))]
+
+
+def live_identity(conn: Any) -> tuple[int, int]:
+    """What changes when a rebuild swaps in a new schema (its object id) or an ingest adds
+    articles (their number) — for readers that cache what they read (the web app)."""
+    row = conn.execute(
+        "SELECT (SELECT oid FROM pg_namespace WHERE nspname = current_schema()),"
+        " (SELECT count(*) FROM article)").fetchone()
+    return int(row[0]), int(row[1])

@@ -20,26 +20,18 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from ..errors import StoreError
-from .db import connect, connect_readonly
+from .db import connect, connect_readonly, optimize
 from .pg import PgConnection, PgUrl, pg_connect, tables
+from .rebuild import Rebuild
 
-__all__ = ["SchemaBuild", "SchemaTarget", "pg_rebuilding", "schema_size"]
-
-
-@dataclass
-class SchemaBuild:
-    conn: Any  # the new database (the staging schema)
-    old: Any | None  # the database being replaced (read-only), if any
-    tmp: str  # the staging schema's name
-    removed_stale: int = 0  # bytes of dead builds' schemas dropped
+__all__ = ["SchemaTarget", "pg_rebuilding", "schema_size"]
 
 
 @contextmanager
-def pg_rebuilding(url: str) -> Iterator[SchemaBuild]:
+def pg_rebuilding(url: str) -> Iterator[Rebuild]:
     """A new database for the schema ``url`` names, swapped in when the block succeeds;
     on any error the new schema is dropped and the live one is left as it was."""
     target = SchemaTarget(PgUrl(url))
@@ -49,7 +41,7 @@ def pg_rebuilding(url: str) -> Iterator[SchemaBuild]:
         old = target.previous()
         conn = target.open()
         target.prepare(conn)
-        yield SchemaBuild(conn, old, target.staging, removed)
+        yield Rebuild(conn, old, target.staging, removed)
         target.commit(conn)
     except BaseException:
         target.abort(conn)
@@ -133,10 +125,7 @@ class SchemaTarget:
         return 0  # PostgreSQL checked every foreign key as the rows went in
 
     def commit(self, conn: Any) -> None:
-        for (table,) in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = ?"
-                " AND table_type = 'BASE TABLE'", (self.staging,)).fetchall():
-            conn.execute(f'ANALYZE "{self.staging}"."{table}"')
+        optimize(conn)
         conn.close()
         admin = self._admin_conn()
         old = f"{self.live}_replaced_{os.getpid()}"

@@ -3,11 +3,13 @@ address built from the store (a show that has a forecast, its season)."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+
+from ..store.conn import Conn
+from ..store.forecasts import example_forecast
 
 __all__ = ["ApiRoute", "api_examples", "EXTRA_ROUTES"]
 
@@ -30,10 +32,12 @@ EXTRA_ROUTES = (
 )
 
 
-def _example_values(conn: sqlite3.Connection) -> dict[str, str]:
-    row = conn.execute("SELECT f.mal_id, f.ended, a.title FROM forecast f JOIN anime a"
-                       " USING (mal_id) WHERE length(f.ended) = 10"
-                       " ORDER BY (f.mal_id = 40938) DESC, f.mal_id LIMIT 1").fetchone()
+#: the show the examples use when the build has a forecast for it (Higehiro)
+EXAMPLE_MAL_ID = 40938
+
+
+def _example_values(conn: Conn) -> dict[str, str]:
+    row = example_forecast(conn, prefer=EXAMPLE_MAL_ID)
     if row is None:
         return {"mal_id": "1", "year": "2021", "season": "spring", "q": "higehiro"}
     season = ("winter", "spring", "summer", "fall")[(int(row[1][5:7]) - 1) // 3]
@@ -41,7 +45,7 @@ def _example_values(conn: sqlite3.Connection) -> dict[str, str]:
             "q": str(row[2]).split()[0].lower()}
 
 
-def api_examples(app: FastAPI, conn: sqlite3.Connection) -> list[ApiRoute]:
+def api_examples(app: FastAPI, conn: Conn) -> list[ApiRoute]:
     """Every documented JSON route of ``app`` and the extra routes, with examples."""
     values = _example_values(conn)
     out = []

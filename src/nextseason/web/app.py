@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..catalogue.resolve import resolve_anime
 from ..errors import (
     BusyError,
     ConfigError,
@@ -37,7 +38,6 @@ from ..errors import (
 )
 from ..report.labels import nice_date, percent
 from ..report.outlook import OutlookReport
-from ..search.resolve import resolve_anime
 from ..store.db import is_busy
 from .api_page import api_examples
 from .markdown import SAFE_ASSET, render_markdown

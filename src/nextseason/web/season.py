@@ -8,12 +8,19 @@ year (``"2021"``) belong to no season.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from ..errors import NotFoundError
 from ..link.status import nice_date
+from ..store.conn import Conn
+from ..store.forecasts import (
+    announced_series,
+    forecast_end_dates,
+    forecast_made,
+    forecasts_ended_between,
+    recent_forecasts,
+)
 
 __all__ = ["SEASONS", "SORTS", "SeasonShow", "SeasonView", "season_view",
            "HomeView", "home_view", "ANNOUNCED", "announced_words"]
@@ -42,13 +49,26 @@ def _is_new_season(reason: str) -> bool:
     return m is None or m.group(1) in _SEASON_TYPES
 
 SEASONS = ("winter", "spring", "summer", "fall")
-#: Allowed ``?sort=`` values → ORDER BY (never built from user text).
+#: Allowed ``?sort=`` values → what they sort by (titles ignoring the case of A–Z, as SQLite's
+#: NOCASE did): the chance, highest first, then the title; or the title, then the MAL id.
 SORTS: dict[str, str] = {
-    "p_1y": "f.p_1y DESC, a.title COLLATE NOCASE",
-    "p_3y": "f.p_3y DESC, a.title COLLATE NOCASE",
-    "p_ever": "f.p_ever DESC, a.title COLLATE NOCASE",
-    "title": "a.title COLLATE NOCASE, f.mal_id",
+    "p_1y": "the chance within a year, then the title",
+    "p_3y": "the chance within three years, then the title",
+    "p_ever": "the chance ever, then the title",
+    "title": "the title, then the MAL id",
 }
+_ASCII_FOLD = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _nocase(title: str) -> str:
+    """A sort key for titles that ignores the case of ASCII letters only."""
+    return title.translate(_ASCII_FOLD)
+
+
+def _sorted(shows: list[SeasonShow], sort: str) -> list[SeasonShow]:
+    if sort == "title":
+        return sorted(shows, key=lambda s: (_nocase(s.title), s.mal_id))
+    return sorted(shows, key=lambda s: (-(getattr(s, sort) or 0.0), _nocase(s.title)))
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
@@ -101,31 +121,22 @@ def neighbours(year: int, season: str) -> tuple[tuple[int, str], tuple[int, str]
     return prev, nxt
 
 
-def season_view(conn: sqlite3.Connection, year: int, season: str,
+def season_view(conn: Conn, year: int, season: str,
                 sort: str = "p_1y") -> SeasonView:
     """Every forecast series whose latest season ended in ``season`` of ``year``."""
     _check(year, season, sort)
     first_month = SEASONS.index(season) * 3 + 1
     lo = f"{year:04d}-{first_month:02d}"
     hi = f"{year + 1:04d}-01" if season == "fall" else f"{year:04d}-{first_month + 3:02d}"
-    rows = conn.execute(
-        "SELECT f.mal_id, a.title, a.type, f.ended, f.p_1y, f.p_2y, f.p_3y, f.p_5y,"
-        " f.p_ever, f.model, f.as_of FROM forecast f JOIN anime a ON a.mal_id = f.mal_id"
-        f" WHERE f.ended >= ? AND f.ended < ? ORDER BY {SORTS[sort]}",
-        (lo, hi),
-    ).fetchall()
     prev, nxt = neighbours(year, season)
-    shows = [SeasonShow(*tuple(r)) for r in rows]
-    made = conn.execute("SELECT as_of, model FROM forecast LIMIT 1").fetchone()
+    shows = _sorted([SeasonShow(*r) for r in forecasts_ended_between(conn, lo, hi)], sort)
+    made = forecast_made(conn)
+    listed = sorted(announced_series(conn, ANNOUNCED, ended_from=lo, ended_before=hi),
+                    key=lambda r: _nocase(r[1]))
     confirmed = [
         SeasonShow(r[0], r[1], r[2], r[3], None, None, None, None, None,
                    made[1] if made else "", made[0] if made else "", announced_words(r[4]))
-        for r in conn.execute(
-            "SELECT a.mal_id, a.title, a.type, a.end_date, min(s.reason)"
-            " FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
-            " WHERE s.reason LIKE ? AND a.end_date >= ? AND a.end_date < ?"
-            " GROUP BY a.mal_id ORDER BY a.title COLLATE NOCASE", (ANNOUNCED + "%", lo, hi))
-        if _is_new_season(r[4])]
+        for r in listed if _is_new_season(r[4])]
     # the confirmed come first: their chance is not a forecast but a fact
     return SeasonView(year, season, sort, prev, nxt, confirmed + shows)
 
@@ -141,28 +152,23 @@ def _season_of_month(ended: str) -> str:
     return SEASONS[(int(ended[5:7]) - 1) // 3]
 
 
-def home_view(conn: sqlite3.Connection, *, recent: int = 10, seasons: int = 8,
+def home_view(conn: Conn, *, recent: int = 10, seasons: int = 8,
               announced: int = 12) -> HomeView:
     """The home page's lists: confirmed new seasons, recently ended series with their
     chances, and the latest seasons to browse."""
-    made = conn.execute("SELECT as_of, model FROM forecast LIMIT 1").fetchone()
-    as_of, model = (made[0], made[1]) if made else ("", "")
+    made = forecast_made(conn)
+    as_of, model = made if made else ("", "")
+    # the newest end first, undated last; then by title
+    listed = sorted(announced_series(conn, ANNOUNCED), key=lambda r: r[1])
+    listed = (sorted((r for r in listed if r[3] is not None), key=lambda r: r[3], reverse=True)
+              + [r for r in listed if r[3] is None])
     confirmed = [
         SeasonShow(r[0], r[1], r[2], r[3] or "", None, None, None, None, None, model, as_of,
                    announced_words(r[4]))
-        for r in conn.execute(
-            "SELECT a.mal_id, a.title, a.type, a.end_date, min(s.reason)"
-            " FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
-            " WHERE s.reason LIKE ? GROUP BY a.mal_id"
-            " ORDER BY a.end_date IS NULL, a.end_date DESC, a.title",
-            (ANNOUNCED + "%",)) if _is_new_season(r[4])][:announced]
-    latest = [SeasonShow(*tuple(r)) for r in conn.execute(
-        "SELECT f.mal_id, a.title, a.type, f.ended, f.p_1y, f.p_2y, f.p_3y, f.p_5y,"
-        " f.p_ever, f.model, f.as_of FROM forecast f JOIN anime a ON a.mal_id = f.mal_id"
-        " WHERE length(f.ended) = 10 ORDER BY f.ended DESC, a.title LIMIT ?", (recent,))]
+        for r in listed if _is_new_season(r[4])][:announced]
+    latest = [SeasonShow(*r) for r in recent_forecasts(conn, recent)]
     counts: dict[tuple[int, str], int] = {}
-    for (ended,) in conn.execute("SELECT ended FROM forecast WHERE length(ended) >= 7"
-                                 " ORDER BY ended DESC"):
+    for ended in forecast_end_dates(conn):
         key = (int(ended[:4]), _season_of_month(ended))
         if key not in counts and len(counts) == seasons:
             break

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..search.index import SearchIndex
 from ..store import connect_readonly
+from ..store.snapshots import newest_catalogue_date
 from ..store.url import PgUrl, is_url
 
 if TYPE_CHECKING:
@@ -81,10 +82,9 @@ class WebStore:
         if now - self._checked < CHECK_EVERY and self._last is not None:
             return self._last
         assert self.pool is not None
-        row = self.pool.execute(
-            "SELECT (SELECT oid FROM pg_namespace WHERE nspname = current_schema()),"
-            " (SELECT count(*) FROM article)").fetchone()
-        self._checked, self._last = now, (int(row[0]), int(row[1]))
+        from ..store.pg import live_identity
+
+        self._checked, self._last = now, live_identity(self.pool)
         return self._last
 
     def close(self) -> None:
@@ -128,9 +128,8 @@ class WebStore:
         """"catalogue as of 24 March 2025, 20 months ago", for every page's footer."""
         from ..report.outlook import data_age
 
-        row = self.conn().execute(
-            "SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()
-        return data_age(row[0], self.today()) if row and row[0] else "no catalogue loaded"
+        newest = newest_catalogue_date(self.conn())
+        return data_age(newest, self.today()) if newest else "no catalogue loaded"
 
     def _outlook(self, mal_id: int) -> OutlookReport:
         from ..report.outlook import build_outlook

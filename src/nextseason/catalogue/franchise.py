@@ -1,17 +1,24 @@
-"""The franchise timeline of one show: the report behind ``nextseason show``.
+"""The franchise timeline of one show: the catalogue's read-model behind ``nextseason
+show``, the outlook's facts and the claims' reconciliation.
 
 One typed object (:class:`FranchiseReport`), built by :func:`franchise_report` from the
-store, rendered by ``report.render`` to the terminal and to JSON.
+store; ``report`` renders it to the terminal and to JSON.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import NotFoundError
 from ..link.seasons import Installment, number_installments
+from ..search.normalize import normalize
+from ..store import catalogue
+from ..store.conn import Conn
+from ..store.observations import observations_of
+from ..store.relations import sequel_links_among
+from ..store.snapshots import snapshot_sources
+from ..store.sources import video_sales_of, works_adapted_by, works_titled_like
 
 __all__ = [
     "TimelineEntry",
@@ -105,26 +112,17 @@ class FranchiseReport:
         return asdict(self)
 
 
-def _numbering(
-    conn: sqlite3.Connection, members: list[sqlite3.Row]
-) -> dict[int, tuple[Installment, str]]:
+def _numbering(conn: Conn, members: list[Any]) -> dict[int, tuple[Installment, str]]:
     """Installments of the TV/ONA members (the one season numbering, over ``sequel_link``),
     each with how the linker knows it follows its prequel."""
     ids = [m["mal_id"] for m in members]
-    marks = ",".join("?" * len(ids))
     sequels: dict[int, set[int]] = {}
     method: dict[int, str] = {}
-    for p, s, m in conn.execute(
-        f"SELECT prequel_id, sequel_id, method FROM sequel_link WHERE sequel_id IN ({marks})"
-        f" AND prequel_id IN ({marks})", ids + ids,
-    ):
+    for p, s, m in sequel_links_among(conn, ids):
         sequels.setdefault(p, set()).add(s)
         method[s] = m
     titles: dict[int, list[str]] = {}
-    for mal_id, title in conn.execute(
-        f"SELECT mal_id, title FROM title WHERE mal_id IN ({marks})"
-        " AND kind IN ('main', 'english', 'synonym')", ids,
-    ):
+    for mal_id, title in catalogue.titles_of(conn, ids, ("main", "english", "synonym")):
         titles.setdefault(mal_id, []).append(title)
     numbered = number_installments(
         sequels, {m["mal_id"]: m["type"] for m in members},
@@ -133,22 +131,16 @@ def _numbering(
 
 
 def _related_works(
-    conn: sqlite3.Connection, adapted: list[SourceWork], snapshots: dict[int, tuple[str, str]]
+    conn: Conn, adapted: list[SourceWork], snapshots: dict[int, tuple[str, str]]
 ) -> list[SourceWork]:
     """Other works whose title begins with an adapted work's title: the manga of a light
     novel, its side stories ("...: Each Stories"), spin-offs. Linked by title only."""
-    from ..search.normalize import normalize
-
     out: list[SourceWork] = []
     for work in adapted:
         key = normalize(work.title)
         if len(key) < 4:
             continue
-        for w in conn.execute(
-            "SELECT * FROM source_work WHERE title LIKE ? AND manga_id != ?"
-            " ORDER BY start_year, manga_id LIMIT 20",
-            (work.title[:12].replace("%", "").replace("_", "") + "%", work.manga_id),
-        ):
+        for w in works_titled_like(conn, work.title[:12], work.manga_id):
             if normalize(w["title"]).startswith(key):
                 out.append(SourceWork(
                     manga_id=w["manga_id"], title=w["title"], type=w["type"],
@@ -159,27 +151,12 @@ def _related_works(
     return out
 
 
-def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
-    row = conn.execute(
-        "SELECT a.*, f.name AS fname, f.size AS fsize FROM anime a"
-        " LEFT JOIN franchise f ON f.id = a.franchise_id WHERE a.mal_id = ?",
-        (mal_id,),
-    ).fetchone()
+def franchise_report(conn: Conn, mal_id: int) -> FranchiseReport:
+    row = catalogue.anime_with_franchise(conn, mal_id)
     if row is None:
         raise NotFoundError(f"no anime with MAL id {mal_id}")
-    snapshots = {r["id"]: (r["name"], r["as_of"]) for r in conn.execute("SELECT * FROM snapshot")}
-    if row["franchise_id"] is not None:
-        members = conn.execute(
-            "SELECT a.*, (SELECT title FROM title t WHERE t.mal_id = a.mal_id AND"
-            " t.kind = 'english' ORDER BY snapshot_id DESC LIMIT 1) AS english"
-            " FROM anime a WHERE franchise_id = ? ORDER BY start_date IS NULL, start_date,"
-            " mal_id",
-            (row["franchise_id"],),
-        ).fetchall()
-    else:
-        members = conn.execute(
-            "SELECT a.*, NULL AS english FROM anime a WHERE mal_id = ?", (mal_id,)
-        ).fetchall()
+    snapshots = snapshot_sources(conn)
+    members = catalogue.franchise_members(conn, row["franchise_id"], mal_id)
     series = [m for m in members if m["type"] in _SERIES]
     numbers = _numbering(conn, members)
     # Number the main series (the longest chain, then the earliest) and the query's own;
@@ -211,14 +188,8 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
         if m["mal_id"] in keep
     ]
     member_ids = [m["mal_id"] for m in members]
-    marks = ",".join("?" * len(member_ids))
     works: dict[int, SourceWork] = {}
-    for w in conn.execute(
-        f"SELECT DISTINCT s.*, a.mal_id AS adapted_by, a.method FROM adaptation_link a"
-        f" JOIN source_work s ON s.manga_id = a.manga_id WHERE a.mal_id IN ({marks})"
-        f" ORDER BY s.start_year, s.manga_id",
-        member_ids,
-    ):
+    for w in works_adapted_by(conn, member_ids):
         if w["manga_id"] not in works:
             works[w["manga_id"]] = SourceWork(
                 manga_id=w["manga_id"], title=w["title"], type=w["type"], volumes=w["volumes"],
@@ -231,11 +202,7 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
         works.setdefault(related.manga_id, related)
     history = [
         Observation(o["metric"], o["value"], o["observed_at"], snapshots[o["snapshot_id"]][0])
-        for o in conn.execute(
-            "SELECT * FROM observation WHERE entity_type = 'anime' AND entity_id = ?"
-            " ORDER BY metric, observed_at",
-            (mal_id,),
-        )
+        for o in observations_of(conn, mal_id)
     ]
     latest_by_metric: dict[str, Observation] = {}
     for o in history:
@@ -243,9 +210,7 @@ def franchise_report(conn: sqlite3.Connection, mal_id: int) -> FranchiseReport:
     sales = [
         SalesRecord(s["mal_id"], s["title"], s["year"], s["avg_sales_k"],
                     bool(s["avg_sales_suspect"]), s["total_k"], s["as_of"])
-        for s in conn.execute(
-            f"SELECT * FROM video_sales WHERE mal_id IN ({marks}) ORDER BY year", member_ids
-        )
+        for s in video_sales_of(conn, member_ids)
     ]
     return FranchiseReport(
         mal_id=mal_id,

@@ -1,7 +1,8 @@
 """Turn what a user typed (a title in any spelling, or a MAL id) into one catalogue entry —
 or a clear "not here".
 
-:func:`resolve_anime` answers only for a confident match (:data:`~.index.CONFIDENT`): an
+:func:`resolve_anime` answers only for a confident match
+(:data:`~nextseason.search.index.CONFIDENT`): an
 exact alias, whole words at the start of one, or a typo within one edit per eight
 characters, clearly ahead of any other franchise's match. A query that names a franchise
 opens its main TV series, never a PV, a music video or a commercial. Anything else raises
@@ -11,12 +12,16 @@ about a show the user did not ask for.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from ..errors import NotFoundError, QueryError
+from ..link.status import nice_date
 from ..link.titles import is_side_title
-from .index import MAX_QUERY_CHARS
+from ..search.index import CONFIDENT, MAX_QUERY_CHARS, SearchIndex
+from ..search.normalize import normalize
+from ..store import catalogue
+from ..store.conn import Conn
+from ..store.snapshots import newest_catalogue
 
 __all__ = ["resolve_anime", "check_query", "catalogue_scope"]
 
@@ -33,8 +38,6 @@ _PREFIX_LEAD = 3
 
 def check_query(query: str) -> str:
     """The query stripped, or :class:`QueryError` when it cannot name a show."""
-    from .normalize import normalize
-
     q = query.strip()
     if not q:
         raise QueryError("the query is empty: type a title (any spelling) or a MAL id")
@@ -53,36 +56,25 @@ def check_query(query: str) -> str:
     return q
 
 
-def catalogue_scope(conn: sqlite3.Connection) -> str:
+def catalogue_scope(conn: Conn) -> str:
     """"a 15,050-entry subset of MyAnimeList as of 24 March 2025"."""
-    from ..link.status import nice_date
-
-    row = conn.execute("SELECT row_count, as_of FROM snapshot WHERE kind = 'catalogue'"
-                       " ORDER BY as_of DESC LIMIT 1").fetchone()
+    row = newest_catalogue(conn)
     if row is None:
         return "an empty catalogue"
     return f"a {row[0]:,}-entry subset of MyAnimeList as of {nice_date(row[1])}"
 
 
-def _info(conn: sqlite3.Connection, ids: list[int]) -> dict[int, sqlite3.Row]:
-    marks = ",".join("?" * len(ids))
-    return {r["mal_id"]: r for r in conn.execute(
-        f"SELECT a.mal_id, a.title, a.type, a.franchise_id,"
-        f" CAST(substr(a.start_date, 1, 4) AS INTEGER) AS year FROM anime a"
-        f" WHERE a.mal_id IN ({marks})", ids)}
+def _info(conn: Conn, ids: list[int]) -> dict[int, Any]:
+    return catalogue.anime_brief(conn, ids)
 
 
-def _main_series(conn: sqlite3.Connection, franchise_id: int | None) -> int | None:
+def _main_series(conn: Conn, franchise_id: int | None) -> int | None:
     """The franchise's main TV series: its earliest TV (else ONA) entry among those followed
     by at least a third as many members as the most-followed one (season 1, not a
     children's spin-off or a short)."""
     if franchise_id is None:
         return None
-    rows = conn.execute(
-        "SELECT a.mal_id, a.type, a.start_date, COALESCE((SELECT o.value FROM observation o"
-        "   WHERE o.entity_type = 'anime' AND o.entity_id = a.mal_id AND o.metric = 'members'"
-        "   ORDER BY o.observed_at DESC LIMIT 1), 0) FROM anime a"
-        " WHERE a.franchise_id = ? AND a.type IN ('TV', 'ONA')", (franchise_id,)).fetchall()
+    rows = catalogue.franchise_series_members(conn, franchise_id)
     for kind in ("TV", "ONA"):
         cands = [r for r in rows if r[1] == kind]
         if cands:
@@ -92,7 +84,7 @@ def _main_series(conn: sqlite3.Connection, franchise_id: int | None) -> int | No
     return None
 
 
-def _choose(conn: sqlite3.Connection, ids: list[int]) -> int:
+def _choose(conn: Conn, ids: list[int]) -> int:
     """Among equally good matches: a TV series first, never a PV if anything else matched;
     a PV, music video or commercial opens its franchise's main TV series."""
     info = _info(conn, ids)
@@ -104,7 +96,7 @@ def _choose(conn: sqlite3.Connection, ids: list[int]) -> int:
     return best
 
 
-def _not_found(conn: sqlite3.Connection, q: str, hits: list[Any]) -> NotFoundError:
+def _not_found(conn: Conn, q: str, hits: list[Any]) -> NotFoundError:
     cands = [{"mal_id": h.mal_id, "title": h.title, "type": h.type, "year": h.year,
               "match": h.match, "confidence": h.confidence} for h in hits[:5]]
     near = "; ".join(f"{c['title']} ({c['type'] or '?'}, {c['year'] or '?'}, MAL"
@@ -114,28 +106,23 @@ def _not_found(conn: sqlite3.Connection, q: str, hits: list[Any]) -> NotFoundErr
     return NotFoundError(msg, query=q, candidates=cands)
 
 
-def resolve_anime(conn: sqlite3.Connection, query: str, *, index: Any = None) -> int:
+def resolve_anime(conn: Conn, query: str, *, index: Any = None) -> int:
     """The MAL id ``query`` names: a number is taken as a MAL id, anything else is searched.
 
     Raises :class:`QueryError` for a query that cannot name a show and
     :class:`NotFoundError` (with candidates) when no show matches confidently. ``index``:
-    a loaded :class:`~.index.SearchIndex` to reuse (else one is loaded when needed).
+    a loaded :class:`~nextseason.search.index.SearchIndex` to reuse (else one is loaded when
+    needed).
     """
-    from .index import CONFIDENT, SearchIndex
-    from .normalize import normalize
-
     q = check_query(query)
     if q.isascii() and q.isdigit():
-        if len(q) <= 18 and conn.execute("SELECT 1 FROM anime WHERE mal_id = ?",
-                                        (int(q),)).fetchone():
+        if len(q) <= 18 and catalogue.anime_exists(conn, int(q)):
             return int(q)
         raise NotFoundError(f"No anime with MAL id {q} in the catalogue"
                             f" ({catalogue_scope(conn)}).", query=q)
     # An exact alias needs no index: the title table is indexed on the search key.
     key = normalize(q)
-    exact = [int(r[0]) for r in conn.execute(
-        "SELECT mal_id FROM search_alias WHERE norm IN (?, ?, ?) ORDER BY members DESC, mal_id",
-        (key, key + " tv", key + " ona"))]
+    exact = catalogue.exact_alias_ids(conn, (key, key + " tv", key + " ona"))
     if exact:
         return _choose(conn, list(dict.fromkeys(exact)))
     hits = (index or SearchIndex.from_db(conn)).search(q, limit=10)
