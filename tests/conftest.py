@@ -105,10 +105,9 @@ def pg_cluster():
 _schemas = iter(range(1, 1 << 30))
 
 
-@pytest.fixture
-def pg_url(pg_cluster):
-    """A URL naming a fresh schema of the test database (every schema the test made from
-    it — builds', replaced ones — is dropped afterwards)."""
+def _fresh_schema(pg_cluster):
+    """A URL naming a new schema of the test database; every schema made from it —
+    builds', replaced ones — is dropped when the generator finishes."""
     import psycopg
 
     schema = f"t{next(_schemas)}_{os.getpid()}"
@@ -123,6 +122,18 @@ def pg_url(pg_cluster):
                 conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                              " WHERE datname = %s AND pid <> pg_backend_pid()", (PG_DATABASE,))
                 conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """A URL naming a fresh schema of the test database, for one test."""
+    yield from _fresh_schema(pg_cluster)
+
+
+@pytest.fixture(scope="module")
+def pg_module_url(pg_cluster):
+    """A URL naming a fresh schema of the test database, for one test module."""
+    yield from _fresh_schema(pg_cluster)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
