@@ -20,7 +20,7 @@ def dump(location: str) -> dict[str, list[tuple[Any, ...]]]:
     conn = connect_readonly(location)
     try:
         out = {}
-        for table in sorted(table_names(conn)):
+        for table in sorted(t for t in table_names(conn) if not t.startswith("sqlite_")):
             cols = ", ".join(f'"{c}"' for c in table_columns(conn, table))
             rows = [tuple(r) for r in conn.execute(f"SELECT {cols} FROM {table}")]
             out[table] = sorted(rows, key=lambda r: [(v is None, str(type(v)), v)

@@ -182,7 +182,8 @@ def anime_rows(conn: Conn, columns: Sequence[str], *,
     sql = f"SELECT {', '.join(columns)} FROM anime"
     if source_type_known:
         sql += " WHERE source_type IS NOT NULL"
-    return conn.execute(sql).fetchall()
+    # by id, as SQLite's table scan gives them (PostgreSQL's heap order is not the id's)
+    return conn.execute(sql + " ORDER BY mal_id").fetchall()
 
 
 def anime_years(conn: Conn) -> dict[int, tuple[str, str | None, int | None]]:
