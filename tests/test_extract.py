@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -277,13 +276,15 @@ def test_seed_002_reports_both_sides_of_its_premiere_conflict() -> None:
 
 # --- speed and hostile input -----------------------------------------------------------------
 
-def test_a_5000_word_article_takes_well_under_a_second() -> None:
+def test_a_5000_word_article_gives_the_claims_of_its_parts() -> None:
+    # Its speed is measured in benchmarks/bench_extract.py, not here (no wall-clock tests).
     base = " ".join(p.read_text(encoding="utf-8") for p in ARTICLES)
     text = (base + "\n") * (5000 // len(base.split()) + 1)
     assert len(text.split()) >= 5000
-    t0 = time.perf_counter()
-    extract_claims(text)
-    assert time.perf_counter() - t0 < 0.5
+    once = {(c.field, c.value) for c in extract_claims(base)}
+    claims = extract_claims(text)
+    assert once and once <= {(c.field, c.value) for c in claims}
+    assert all(c.quote == text[c.start:c.end] for c in claims)
 
 
 @pytest.mark.parametrize("text", [
@@ -296,8 +297,7 @@ def test_a_5000_word_article_takes_well_under_a_second() -> None:
     "The second season " + "very " * 50_000 + "unlikely.",
     ("April 5, 2021, to " * 20_000),
 ])
-def test_hostile_input_is_fast_and_safe(text: str) -> None:
-    t0 = time.perf_counter()
+def test_hostile_input_is_safe(text: str) -> None:
+    # How long these take is measured by benchmarks/bench_hostile.py.
     claims = extract_claims(text)
-    assert time.perf_counter() - t0 < 5
     assert all(c.quote == text[c.start:c.end] for c in claims)

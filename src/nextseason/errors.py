@@ -23,7 +23,15 @@ map them to HTTP statuses in one handler.
     │                          letter, too long)
     ├── NotFoundError          a title or id matches nothing in the catalogue (carries the
     │                          query and the closest candidates)
-    └── DownloadError          fetching the public source files failed
+    ├── DownloadError          fetching the public source files failed
+    └── ApiError               a live API (Jikan, AniList) failed; carries ``url`` and
+        │                      ``status`` (None when no HTTP answer came)
+        ├── ApiNotFoundError   the API answered 404 for an id (a refresh reports and skips it)
+        ├── RateLimitedError   still 429 after the retry limit (``retry_after`` seconds)
+        ├── ApiUnavailableError  5xx or no connection after the retry limit
+        ├── ApiResponseError   an error body (4xx, GraphQL ``errors`` in an HTTP 200), HTML
+        │                      instead of JSON, truncated JSON
+        └── SchemaDriftError   a field is missing or has the wrong type (``field`` is its path)
 """
 
 from __future__ import annotations
@@ -44,6 +52,12 @@ __all__ = [
     "NotFoundError",
     "QueryError",
     "DownloadError",
+    "ApiError",
+    "ApiNotFoundError",
+    "RateLimitedError",
+    "ApiUnavailableError",
+    "ApiResponseError",
+    "SchemaDriftError",
 ]
 
 
@@ -139,3 +153,49 @@ class QueryError(NextseasonError):
 
 class DownloadError(NextseasonError):
     exit_code = 5
+
+
+class ApiError(NextseasonError):
+    """A live API failed. ``url`` is the request, ``status`` the HTTP status (None when no
+    answer came), ``detail`` what went wrong, without the URL."""
+
+    exit_code = 7
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        self.url = url
+        self.status = status
+        self.detail = message
+        code = f" (HTTP {status})" if status is not None else ""
+        super().__init__(f"{url}{code}: {message}")
+
+
+class ApiNotFoundError(ApiError):
+    """The API has no such entry (HTTP 404, or AniList's "Not Found." error)."""
+
+
+class RateLimitedError(ApiError):
+    """Still rate limited (HTTP 429) after the retry limit; ``retry_after`` is the wait the
+    server last asked for, in seconds, when it said."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = 429,
+                 retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, url=url, status=status)
+
+
+class ApiUnavailableError(ApiError):
+    """A server error (5xx), a timeout or no connection, after the retry limit."""
+
+
+class ApiResponseError(ApiError):
+    """The answer is not what the API promises: an error body, HTML, truncated JSON."""
+
+
+class SchemaDriftError(ApiError):
+    """A field of an API answer is missing or has the wrong type. ``field`` is its path in
+    the JSON (``data.aired.prop.from.year``)."""
+
+    def __init__(self, message: str, *, url: str, field: str,
+                 status: int | None = None) -> None:
+        self.field = field
+        super().__init__(f"field {field}: {message}", url=url, status=status)

@@ -27,7 +27,7 @@ class RemoteRelation:
 
 @dataclass(frozen=True)
 class RemoteAnime:
-    source: str                    # jikan | anilist
+    source: str                    # jikan | anilist | jikan+anilist (merged, see live.fetch)
     url: str                       # the request that answered it
     fetched_at: str                # ISO timestamp of the response (the cache's date)
     mal_id: int | None
@@ -50,3 +50,10 @@ class RemoteAnime:
     genres: tuple[str, ...] = ()
     relations: tuple[RemoteRelation, ...] = ()
     next_airing: str | None = None  # ISO timestamp of the next episode, when the source has it
+    themes: tuple[str, ...] = ()   # MyAnimeList's themes (Jikan); AniList has none
+    demographics: tuple[str, ...] = ()  # Shounen, Seinen, ... (Jikan)
+    relations_known: bool = True   # False: the source did not say (relations not fetched)
+    next_episode: int | None = None  # the number of the episode at next_airing
+    status_detail: str | None = None  # the source's own status word ("CANCELLED", ...)
+    # a merged record (source "jikan+anilist"): (source, url, fetched_at) of each answer
+    sources: tuple[tuple[str, str, str], ...] = ()
