@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -126,7 +127,14 @@ class _NumericLoader(Loader):
 # ---------------------------------------------------------------- the connection
 
 class PgConnection:
-    """A psycopg connection shaped like an autocommit ``sqlite3.Connection``."""
+    """A psycopg connection shaped like an autocommit ``sqlite3.Connection``.
+
+    Statements are not prepared on the server by default: a prepared plan would keep
+    reading a schema a rebuild renamed away. A connection that writes a new database (the
+    rebuild's) turns :attr:`prepared` on and may send its statements in a
+    :meth:`pipeline`, without waiting for each answer — the difference between minutes
+    and many minutes for a build on a busy machine.
+    """
 
     dialect = "postgresql"
 
@@ -136,18 +144,34 @@ class PgConnection:
         self.url = url
         self.schema = schema
         self.readonly = readonly
+        self.prepared: bool = False
+        self._pipeline: Any = None
 
     def __repr__(self) -> str:
         return f"<PgConnection {self.url.redacted} schema={self.schema}>"
 
     @property
     def in_transaction(self) -> bool:
+        if self._pipeline is not None:
+            self._pipeline.sync()  # the server's answers so far, hence its state
         return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    @contextmanager
+    def pipeline(self) -> Iterator[PgConnection]:
+        """Send statements without waiting for each answer (psycopg's pipeline mode); a
+        fetch, a ``rowcount`` or :attr:`in_transaction` waits for the answers so far."""
+        with self.raw.pipeline() as p:
+            self._pipeline = p
+            try:
+                yield self
+            finally:
+                self._pipeline = None
 
     def execute(self, query: str, parameters: Sequence[Any] | dict[str, Any] = (), /) -> Any:
         try:
-            return self.raw.execute(translate(query), parameters or None,  # type: ignore[arg-type]
-                                    prepare=False)
+            cur = self.raw.execute(translate(query), parameters or None,  # type: ignore[arg-type]
+                                   prepare=None if self.prepared else False)
+            return cur if self._pipeline is None else _Pipelined(cur, self._pipeline)
         except BUSY_ERRORS as exc:
             raise self._busy(exc) from None
         except psycopg.OperationalError as exc:
@@ -235,6 +259,24 @@ def pg_connect(url: str, *, readonly: bool = False, schema: str | None = None,
         raise StoreError(f"{u.redacted}: cannot use schema {name} ({_first_line(exc)})"
                          ) from None
     return PgConnection(raw, u, schema=name, readonly=readonly)
+
+
+class _Pipelined:
+    """A cursor of a pipelined statement whose ``rowcount`` waits for the server's answer."""
+
+    def __init__(self, cur: Any, pipeline: Any) -> None:
+        self._cur, self._pipeline = cur, pipeline
+
+    @property
+    def rowcount(self) -> int:
+        self._pipeline.sync()
+        return int(self._cur.rowcount)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cur)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cur, name)
 
 
 class _Result:

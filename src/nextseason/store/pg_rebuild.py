@@ -41,7 +41,9 @@ def pg_rebuilding(url: str) -> Iterator[Rebuild]:
         old = target.previous()
         conn = target.open()
         target.prepare(conn)
-        yield Rebuild(conn, old, target.staging, removed)
+        conn.prepared = True  # a new schema, closed before the swap: plans cannot go stale
+        with conn.pipeline():
+            yield Rebuild(conn, old, target.staging, removed)
         target.commit(conn)
     except BaseException:
         target.abort(conn)
