@@ -81,6 +81,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_outlook.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_forecast_query.py --db .dev/bench.db
 	$(BIN)/python benchmarks/bench_api.py --db .dev/bench.db
+	$(BIN)/python benchmarks/bench_ingest_scale.py --n 10000 --small 1000 --template .dev/bench.db
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

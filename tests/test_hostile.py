@@ -297,13 +297,13 @@ def test_an_ingest_racing_a_rebuild_ends_up_in_the_new_database(
         db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build that replaced the file after copying the articles but before this ingest
     committed would lose them; the ingest notices the new file and stores them there too."""
-    import nextseason.claims.articles as articles
+    import nextseason.claims.pipeline as pipeline
 
     article = tmp_path / "a.txt"
     article.write_text(ARTICLE, encoding="utf-8")
     rebuilt = tmp_path / "rebuilt.db"
     shutil.copy(db, rebuilt)  # the new database, carrying what was there before the ingest
-    real = articles.ingest_paths
+    real = pipeline.run_ingest
     calls = []
 
     def racing(*args: object, **kwargs: object) -> object:
@@ -313,7 +313,7 @@ def test_an_ingest_racing_a_rebuild_ends_up_in_the_new_database(
         calls.append(1)
         return result
 
-    monkeypatch.setattr(articles, "ingest_paths", racing)
+    monkeypatch.setattr(pipeline, "run_ingest", racing)
     code, output = invoke("ingest", str(article), "--db", str(db))
     assert code == 0 and ": stored," in output and len(calls) == 2
     conn = sqlite3.connect(db)

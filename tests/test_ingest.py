@@ -10,13 +10,12 @@ from nextseason.fixtures import SNAPSHOT_2018, visible_at
 from nextseason.ingest.importer import import_source
 from nextseason.ingest.rules import parse_rule
 from nextseason.ingest.sources import SOURCES, source_by_name
+from nextseason.store.conn import atomic
 
 
 def _import(conn, data: Path, *names: str):
-    conn.execute("BEGIN IMMEDIATE")
-    results = [import_source(conn, data, source_by_name(n)) for n in names]
-    conn.execute("COMMIT")
-    return results
+    with atomic(conn):
+        return [import_source(conn, data, source_by_name(n)) for n in names]
 
 
 def test_sources_cover_every_raw_folder(synthetic_data: Path) -> None:

@@ -6,6 +6,7 @@ of the :mod:`nextseason.errors` hierarchy become a one-line message and an exit 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
+from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
@@ -24,6 +27,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    SpinnerColumn,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
@@ -31,7 +35,7 @@ from rich.progress import (
 from rich.segment import Segment
 
 from . import __version__
-from .errors import ConfigError, NextseasonError, NotFoundError, StoreError
+from .errors import ConfigError, InputError, NextseasonError, NotFoundError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
 from .store.db import (
     ENV_DB,
@@ -154,6 +158,10 @@ def _run(fn: Callable[[], T]) -> T:
         if is_busy(exc):
             _fail(busy_error())
         raise
+
+
+_KEPT = {"watchlist": "watched shows", "series_history": "recorded series states",
+         "live snapshot": "refreshed snapshots"}
 
 
 def _today() -> date:
@@ -311,7 +319,7 @@ def build(
         out.print("Linker: " + ", ".join(f"{k} {v:,}" for k, v in report.link_stats.items()))
     if report.kept:
         out.print("Kept from the previous database: "
-                  + ", ".join(f"{v:,} {k}s" for k, v in report.kept.items()))
+                  + ", ".join(f"{v:,} {_KEPT.get(k, k + 's')}" for k, v in report.kept.items()))
     if report.shrunk:
         err.print("[yellow]warning:[/yellow] allowed to shrink: "
                   + escape("; ".join(report.shrunk)))
@@ -563,6 +571,11 @@ def extract(
         claims_text(claims, out, header=f"{escape(str(file))}: {escape(about)}; {when}")
 
 
+class EngineName(StrEnum):
+    plain = "plain"
+    dask = "dask"
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...",
@@ -574,51 +587,117 @@ def ingest(
         "--published", metavar="DATE", help="Its publication date (beats the page's).",
         show_default=False)] = None,
     max_bytes: MaxBytesOption = 5_000_000,
+    engine: Annotated[EngineName, typer.Option(
+        "--engine", case_sensitive=False,
+        help="plain: read and extract in this process, one file after another. dask: in "
+        "parallel partitions on Dask worker processes (a local cluster, or --scheduler).")
+    ] = EngineName.plain,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", metavar="N", show_default=False,
+        help="With --engine dask: start a local cluster of N worker processes (one thread "
+        "each). Default 2.")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS", show_default=False,
+        help="With --engine dask: use the existing cluster at tcp://HOST:PORT (its workers "
+        "must see the files at the same paths and have nextseason installed).")] = None,
+    strict: Annotated[bool | None, typer.Option(
+        "--strict/--keep-going", show_default=False,
+        help="--strict: all or nothing, a file that fails stops the run and nothing is "
+        "stored. --keep-going: a file that fails is reported with its name and why, the "
+        "rest are stored (exit code 3 at the end). Default: --strict with the plain engine, "
+        "--keep-going with dask.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No line per article: only failures and the summary.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Store articles and their claims. Ingesting the same text again changes nothing."""
-    from .claims.articles import ingest_paths
-    from .claims.extract import extract_claims
+    """Store articles and their claims. Ingesting the same text again changes nothing.
+
+    Files are read, extracted and written in batches as they come, so memory stays
+    bounded however many there are.
+    """
+    from .claims import pipeline
+    from .claims.articles import Failed, IngestResult, check_one_url, expand_paths
     from .store.db import connect
     from .textsafe import check_url
 
+    dask = engine is EngineName.dask
+    if not dask and (workers is not None or scheduler is not None):
+        _fail(ConfigError("--workers and --scheduler apply to --engine dask"))
+    strict = (not dask) if strict is None else strict
     target = resolve_db_path(db)
     if not _run(lambda: exists(target)):
         _fail(StoreError(f"no database at {describe(target)}. Build one first: nextseason build"
                          " --data DIR"))
     url = _run(lambda: check_url(url))
     published = _run(lambda: _opt_date(published, "--published"))
-    _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
-    finder = _run(lambda: _subject_finder(db))
-    names = _run(lambda: _gazetteer(db))
+    files = _run(lambda: expand_paths(paths))
+    _run(lambda: check_one_url(url, files))
+    runner: Any = None
+    if dask:
+        from .claims.dask_engine import DaskEngine
 
-    def store() -> list[Any]:
-        conn = _run(lambda: connect(target))
+        runner = _run(lambda: DaskEngine(workers=workers, scheduler=scheduler))
+
+    def catalogue() -> pipeline.CatalogueIndex:
+        conn = connect_readonly(target)  # ours (never add our tables to another)
         try:
-            return _run(lambda: ingest_paths(
-                conn, paths, url=url, published=published, max_bytes=max_bytes,
-                resolve_subject=finder,
-                extract=lambda art: extract_claims(art.text, as_of=art.published,
-                                                   title=art.title, gazetteer=names)))
+            return pipeline.CatalogueIndex.from_db(conn)
         finally:
             conn.close()
 
-    # A build that replaces the file meanwhile may have copied the articles before this
-    # ingest committed them; ingesting is idempotent, so store them again in the new file.
-    created: dict[str, bool] = {}
-    for _ in range(3):
-        before = _inode(target)
-        results = store()
-        created = created or {r.article_id: r.created for r in results}
-        if _inode(target) == before:
-            break
-    for r in results:
-        state = "stored" if created[r.article_id] else "already stored (unchanged)"
+    stage = pipeline.catalogue_stage(_run(catalogue), url=url, published=published,
+                            max_bytes=max_bytes)
+
+    def show(r: IngestResult) -> None:
+        if quiet:
+            return
+        state = "stored" if r.created else "already stored (unchanged)"
         when = r.published or "date unknown"
         about = f"{r.subject} (MAL {r.subject_mal_id})" if r.subject_mal_id else "subject unknown"
         out.print(f"{escape(str(r.path))}: {state}, article {r.article_id}, {len(r.claims)}"
-                  " claims,"
-                  f" {escape(about)}, {when}")
+                  f" claims, {escape(about)}, {when}")
+
+    def failed(f: Failed) -> None:
+        _print_error(f.reason)
+
+    with contextlib.ExitStack() as stack:
+        if runner is not None:
+            _run(lambda: stack.enter_context(runner))
+        bar = stack.enter_context(Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeElapsedColumn(), console=err, transient=True,
+            disable=not err.is_terminal and not sys.stderr.isatty()))
+        task = bar.add_task(f"ingest ({engine.value})", total=len(files))
+
+        def store(first: bool) -> Any:
+            conn = _run(lambda: connect(target))
+            try:
+                return pipeline.run_ingest(
+                    conn, files, stage, engine=runner, strict=strict,
+                    on_read=(lambda n: bar.advance(task, n)) if first else None,
+                    on_result=show if first else None, on_failure=failed if first else None)
+            except InputError as exc:
+                if strict:
+                    raise type(exc)(f"{exc}; nothing was stored (--strict: all or nothing)"
+                                    ) from None
+                raise
+            finally:
+                conn.close()
+
+        # A build that replaces the file meanwhile may have copied the articles before this
+        # ingest committed them; ingesting is idempotent, so store them again in the new file.
+        summary = None
+        for attempt in range(3):
+            before = _inode(target)
+            result = _run(partial(store, attempt == 0))
+            summary = summary or result
+            if _inode(target) == before:
+                break
+    assert summary is not None
+    out.print(f"{len(files):,} files: {summary.stored:,} new ({summary.claims:,} claims), "
+              f"{summary.unchanged:,} unchanged, {len(summary.failed):,} failed")
+    if summary.failed:
+        raise typer.Exit(summary.failed[0].error.exit_code)
 
 
 @app.command()
@@ -716,3 +795,248 @@ def serve(
     out.print(f"nextseason on http://{host}:{port}/ (database {escape(describe(path))},"
               " read-only)")
     uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
+
+
+def _writable_db(db: str | None) -> Any:
+    """The database for a command that writes it: it must exist and be ours."""
+    from .store.db import connect
+
+    target = resolve_db_path(db)
+    if not _run(lambda: exists(target)):
+        _fail(StoreError(f"no database at {describe(target)}. Build one first: nextseason"
+                         " build --data DIR"))
+    _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
+    return _run(lambda: connect(target))
+
+
+@app.command()
+def refresh(
+    season: Annotated[str | None, typer.Option(
+        "--season", metavar="now|upcoming|YEAR/SEASON", show_default=False,
+        help="Refresh a season's list (e.g. 2026/fall).")] = None,
+    ids: Annotated[list[int] | None, typer.Option(
+        "--id", metavar="MAL_ID", show_default=False,
+        help="Refresh this MyAnimeList id (repeatable).")] = None,
+    watchlist: Annotated[bool, typer.Option(
+        "--watchlist", help="Refresh the shows on the watchlist.")] = False,
+    source: Annotated[str, typer.Option(
+        "--source", metavar="jikan|anilist|both", help="Where to fetch from.")] = "jikan",
+    jikan_url: Annotated[str | None, typer.Option(
+        "--jikan-url", metavar="URL", show_default=False,
+        help="Jikan v4 base URL (default https://api.jikan.moe/v4, or"
+             " $NEXTSEASON_JIKAN_URL).")] = None,
+    anilist_url: Annotated[str | None, typer.Option(
+        "--anilist-url", metavar="URL", show_default=False,
+        help="AniList GraphQL URL (default https://graphql.anilist.co, or"
+             " $NEXTSEASON_ANILIST_URL).")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Neither read nor write the response cache.")] = False,
+    follow: Annotated[bool, typer.Option(
+        "--follow/--no-follow",
+        help="Also fetch the sequels the fetched entries list.")] = True,
+    db: DbOption = None,
+) -> None:
+    """Fetch entries from Jikan or AniList and add them as a new dated snapshot; then
+    relink, and update the status and forecasts of the series they belong to. The same
+    answers again add nothing; an interrupted refresh rerun fetches only what it lacks (the
+    answers are cached on disk)."""
+    from functools import partial
+
+    from .errors import ApiNotFoundError
+    from .live import LiveConfig
+    from .live import fetch as live_fetch
+    from .refresh import SOURCES, RefreshProgress
+    from .refresh import refresh as run_refresh
+
+    if source not in SOURCES:
+        _fail(ConfigError(f"--source must be jikan, anilist or both, not {source!r}"))
+    config = _run(lambda: LiveConfig.from_env(jikan_url=jikan_url, anilist_url=anilist_url,
+                                              use_cache=False if no_cache else None))
+    skipped: list[str] = []
+
+    def on_skip(exc: ApiNotFoundError) -> None:
+        skipped.append(str(exc))
+
+    fetch = partial(live_fetch, config=config, on_skip=on_skip, today=_today())
+    conn = _writable_db(db)
+
+    class _Bar(RefreshProgress):
+        def __init__(self, bar: Progress) -> None:
+            self.bar = bar
+            self.tasks: dict[str, TaskID] = {}
+
+        def fetching(self, source: str, what: str) -> None:
+            self.tasks[source] = self.bar.add_task(f"{source}: {what}", total=None)
+
+        def advance(self, source: str, done: int, total: int | None, what: str) -> None:
+            self.bar.update(self.tasks[source], completed=done, total=total)
+
+        def stage(self, name: str) -> None:
+            self.bar.console.print(f"[dim]… {name}[/dim]")
+
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      transient=True) as bar:
+            report = _run(lambda: run_refresh(
+                conn, fetch=fetch, sources=[source], ids=ids or [], season=season,
+                watchlist=watchlist, follow=follow, progress=_Bar(bar)))
+    finally:
+        conn.close()
+    for line in skipped + report.not_followed:
+        err.print(f"[yellow]skipped:[/yellow] {escape(line)}")
+    if not report.snapshots and not report.unchanged:
+        out.print("Nothing fetched; nothing stored.")
+    for src, name in report.unchanged:
+        out.print(f"{src}: unchanged since snapshot {escape(name)} (nothing stored)")
+    for s in report.snapshots:
+        out.print(f"[bold]Added[/bold] snapshot {escape(s.name)} (as of {s.as_of}):"
+                  f" {s.entries} entries ({s.new_entries} new), {s.relations} relations")
+    if report.snapshots:
+        out.print(f"Relinked: {report.link_stats.get('sequel_links', 0):,} sequel links,"
+                  f" {report.link_stats.get('franchises', 0):,} franchises;"
+                  f" {report.forecasts} forecasts remade; {report.history_rows} series"
+                  " changed")
+        err.print("[dim]time (wall / CPU s): " + ", ".join(
+            f"{k} {w:.1f} / {c:.1f}" for k, (w, c) in report.timings.items()) + "[/dim]")
+        for m, after in report.status_after.items():
+            before = report.status_before.get(m)
+            if before is not None and before != after:
+                out.print(f"  MAL {m}: {before} → [bold]{after}[/bold]")
+
+
+watch_app = typer.Typer(help="The shows you follow: add, remove, list.", no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+
+
+@watch_app.command("add")
+def watch_add(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A title or a MAL id.")],
+    db: DbOption = None,
+) -> None:
+    """Follow a show: `changes` and `feed` report on it."""
+    from .store.watch import watch_add as add
+    from .track.state import series_title
+
+    conn = _writable_db(db)
+    try:
+        mal_id = _resolve(conn, query, json_errors=False)
+        title = series_title(conn, mal_id)
+        added = _run(lambda: add(conn, mal_id, title, _today().isoformat()))
+    finally:
+        conn.close()
+    out.print(f"{'Watching' if added else 'Already watching'} {escape(title)} (MAL {mal_id})")
+
+
+@watch_app.command("remove")
+def watch_remove(
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="A title or a MAL id.")],
+    db: DbOption = None,
+) -> None:
+    """Stop following a show."""
+    from .store.watch import watch_remove as remove
+    from .store.watch import watched
+
+    conn = _writable_db(db)
+    try:
+        mal_id = _resolve(conn, query, json_errors=False)
+        if not _run(lambda: remove(conn, mal_id)):
+            listed = ", ".join(f"{w.title} (MAL {w.mal_id})" for w in watched(conn))
+            _fail(NotFoundError(f"MAL {mal_id} is not on the watchlist"
+                                + (f"; it holds {listed}" if listed else "; it is empty"),
+                                query=query))
+    finally:
+        conn.close()
+    out.print(f"No longer watching MAL {mal_id}")
+
+
+@watch_app.command("list")
+def watch_list(json_: JsonOption = False, db: DbOption = None) -> None:
+    """The shows you follow."""
+    from .store.watch import watched
+
+    with _readonly(db) as conn:
+        items = _run(lambda: watched(conn))
+    if json_:
+        out.print_json(json.dumps([asdict(w) for w in items], ensure_ascii=False))
+        return
+    if not items:
+        out.print("The watchlist is empty: nextseason watch add TITLE")
+    for w in items:
+        out.print(f"{w.mal_id:>6}  {escape(w.title)}  (since {w.added_on})")
+
+
+@app.command()
+def changes(
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="DATE", show_default=False,
+        help="Only changes dated on or after this day.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every series, not just watched ones.")
+                    ] = False,
+    fmt: Annotated[str, typer.Option("--format", metavar="text|json",
+                                     help="Output format.")] = "text",
+    db: DbOption = None,
+) -> None:
+    """What changed for the watched shows between snapshots: status, new seasons, announced
+    dates, chances that moved 5 points or more, new article claims — with sources and dates."""
+    from .track.changes import find_changes
+
+    if fmt not in ("text", "json"):
+        _fail(ConfigError(f"--format must be text or json, not {fmt!r}"))
+    when = _run(lambda: _opt_date(since, "--since"))
+    with _readonly(db) as conn:
+        found = _run(lambda: find_changes(conn, since=when, everything=all_))
+    if fmt == "json":
+        sys.stdout.write(json.dumps([asdict(c) for c in found], ensure_ascii=False, indent=2)
+                         + "\n")
+        return
+    if not found:
+        out.print("No changes" + (f" since {when}" if when else "") + ".")
+    for c in found:
+        out.print(f"{c.date or 'undated':<10}  {escape(c.says)}  [dim]({escape(c.source)})[/dim]")
+
+
+@app.command()
+def feed(
+    fmt: Annotated[str, typer.Option("--format", metavar="ics|atom",
+                                     help="ics: premieres; atom: changes.")] = "ics",
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", metavar="FILE", show_default=False,
+        help="Write here (default: standard output).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every series, not just watched ones.")
+                    ] = False,
+    db: DbOption = None,
+) -> None:
+    """A calendar of the watched shows' announced premieres (iCalendar) or a feed of their
+    changes (Atom)."""
+    from .report.feeds import calendar_ics, changes_atom, premieres
+    from .store.coverage import newest_data_date
+    from .store.watch import watched
+    from .track.changes import find_changes
+    from .track.state import all_series_members
+
+    if fmt not in ("ics", "atom"):
+        _fail(ConfigError(f"--format must be ics or atom, not {fmt!r}"))
+    _run(lambda: _writable(output))
+    today = _today().isoformat()
+    with _readonly(db) as conn:
+        if fmt == "ics":
+            ids = all_series_members(conn) if all_ else [w.mal_id for w in watched(conn)]
+            body, left_out = _run(lambda: calendar_ics(premieres(conn, ids, today)))
+        else:
+            found = _run(lambda: find_changes(conn, everything=all_))
+            newest = newest_data_date(conn) or today
+            body = changes_atom(found, title="nextseason: what changed",
+                                feed_id="urn:nextseason:changes", link="urn:nextseason:changes",
+                                updated=newest)
+            left_out = []
+    for line in left_out:
+        err.print(f"[dim]left out: {escape(line)}[/dim]")
+    if output is None:
+        sys.stdout.buffer.write(body)
+    else:
+        try:
+            output.write_bytes(body)
+        except OSError as exc:
+            _fail(ConfigError(f"-o {output}: cannot write ({exc.strerror or exc})"))
+        err.print(f"wrote {escape(str(output))}")

@@ -24,14 +24,16 @@ map them to HTTP statuses in one handler.
     ├── NotFoundError          a title or id matches nothing in the catalogue (carries the
     │                          query and the closest candidates)
     ├── DownloadError          fetching the public source files failed
-    └── ApiError               a live API (Jikan, AniList) failed; carries ``url`` and
-        │                      ``status`` (None when no HTTP answer came)
-        ├── ApiNotFoundError   the API answered 404 for an id (a refresh reports and skips it)
-        ├── RateLimitedError   still 429 after the retry limit (``retry_after`` seconds)
-        ├── ApiUnavailableError  5xx or no connection after the retry limit
-        ├── ApiResponseError   an error body (4xx, GraphQL ``errors`` in an HTTP 200), HTML
-        │                      instead of JSON, truncated JSON
-        └── SchemaDriftError   a field is missing or has the wrong type (``field`` is its path)
+    ├── ApiError               a live API (Jikan, AniList) failed; carries ``url`` and
+    │                          ``status`` (None when no HTTP answer came)
+    │   ├── ApiNotFoundError   the API answered 404 for an id (a refresh reports and skips it)
+    │   ├── RateLimitedError   still 429 after the retry limit (``retry_after`` seconds)
+    │   ├── ApiUnavailableError  5xx or no connection after the retry limit
+    │   ├── ApiResponseError   an error body (4xx, GraphQL ``errors`` in an HTTP 200), HTML
+    │   │                      instead of JSON, truncated JSON
+    │   └── SchemaDriftError   a field is missing or has the wrong type (``field`` is its path)
+    └── EngineError            the distributed engine (Dask) failed: a local cluster that
+                               would not start, workers that kept dying, a lost scheduler
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ __all__ = [
     "ApiUnavailableError",
     "ApiResponseError",
     "SchemaDriftError",
+    "EngineError",
 ]
 
 
@@ -199,3 +202,7 @@ class SchemaDriftError(ApiError):
                  status: int | None = None) -> None:
         self.field = field
         super().__init__(f"field {field}: {message}", url=url, status=status)
+class EngineError(NextseasonError):
+    """The distributed engine failed while the input and the options were fine."""
+
+    exit_code = 8

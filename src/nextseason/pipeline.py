@@ -20,13 +20,21 @@ from .errors import NextseasonError, ShrinkError
 from .ingest.context import ImportResult
 from .ingest.importer import Progress, add_fan_aliases, import_source, resolve_data_dir
 from .ingest.sources import SOURCES, Source
-from .store.carry import carry_user_data, count_rows, held_counts, shrinkage
+from .store.carry import (
+    carry_live_snapshots,
+    carry_user_data,
+    count_rows,
+    held_counts,
+    shrinkage,
+)
 from .store.conn import Conn, atomic
+from .store.coverage import write_build_coverage
 from .store.db import foreign_key_problems
 from .store.rebuild import database_size, rebuilding
+from .store.snapshots import newest_catalogue_name, newest_snapshot_date
 from .store.url import PgUrl, is_url
 
-__all__ = ["BuildReport", "Progress", "build", "link_all"]
+__all__ = ["BuildReport", "Progress", "build", "link_all", "record_states"]
 
 #: Tables whose row counts the build reports.
 COUNTED = ("anime", "title", "relation", "observation", "source_work", "video_sales",
@@ -55,6 +63,18 @@ def link_all(conn: Conn) -> dict[str, int]:
         adaptations = link_adaptations(conn)
     stats.update({f"adaptation_{k}": v for k, v in vars(adaptations).items()})
     return stats
+
+
+def record_states(conn: Conn) -> int:
+    """Each series' state as of the newest source, where it changed (series_history)."""
+    from .link.status import SOURCE_NAMES
+    from .track.state import all_series_members, record_states
+
+    newest, catalogue = newest_snapshot_date(conn), newest_catalogue_name(conn)
+    if not newest or not catalogue:
+        return 0
+    return record_states(conn, all_series_members(conn), newest, snapshot=catalogue,
+                         source=f"{SOURCE_NAMES['catalogue']} (build)")
 
 
 def build(
@@ -89,6 +109,12 @@ def build(
                 report.results[source.name] = import_source(conn, data_dir, source, progress)
             progress.stage("aliases")
             report.counts["fan_aliases"] = add_fan_aliases(conn)
+            if old is not None:
+                progress.stage("carrying over refreshed snapshots")
+                live = carry_live_snapshots(old, conn)
+                if live:
+                    report.kept["live snapshot"] = live
+            write_build_coverage(conn)
         progress.stage("linking sequels and franchises")
         report.link_stats = link_all(conn)
         if forecasts:
@@ -117,6 +143,12 @@ def build(
         if old is not None:
             progress.stage("carrying over articles and claims")
             with atomic(conn):
-                report.kept = carry_user_data(old, conn)
+                # (the watchlist and the series history are named when they hold rows)
+                report.kept.update({k: v for k, v in carry_user_data(old, conn).items()
+                                    if v or k in ("article", "claim")})
+        if forecasts:
+            progress.stage("recording each series' state")
+            with atomic(conn):
+                report.counts["history"] = record_states(conn)
     report.size_bytes = database_size(target)
     return report

@@ -16,6 +16,7 @@ from ..search.normalize import normalize
 from ..store import catalogue
 from ..store.conn import Conn
 from ..store.observations import observations_of
+from ..store.refresh import stated_relations
 from ..store.relations import sequel_links_among
 from ..store.snapshots import snapshot_sources
 from ..store.sources import video_sales_of, works_adapted_by, works_titled_like
@@ -107,6 +108,8 @@ class FranchiseReport:
     history: list[Observation]
     sales: list[SalesRecord]
     snapshots: dict[str, str]
+    #: the typed relations each snapshot (a refresh among them) states for this entry
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -225,4 +228,5 @@ def franchise_report(conn: Conn, mal_id: int) -> FranchiseReport:
         history=history,
         sales=sales,
         snapshots={name: as_of for name, as_of in snapshots.values()},
+        relations=[asdict(r) for r in stated_relations(conn, mal_id)],
     )

@@ -11,10 +11,18 @@ The article's date, which becomes every claim's ``as_of``, is chosen in this ord
 3. an explicit date marker near the top of the text — ``text``;
 4. otherwise unknown: ``published`` is NULL and the source is ``unknown``.
 
-:func:`ingest_paths` reads and validates **every** file (and extracts its claims) before it
-writes anything, then writes them all in one transaction
-(:func:`~nextseason.store.conn.atomic`): a bad file in a batch raises its
-:class:`~nextseason.errors.InputError` and leaves the database exactly as it was.
+Many articles go through :func:`store_outcomes`, whatever read and extracted them (the plain
+engine, one article after another, or Dask workers, :mod:`.pipeline`): it takes them as a
+stream and writes them in batches of :data:`BATCH_SIZE`, so memory stays bounded however
+many files there are, and in one of two ways:
+
+* ``strict`` — all or nothing: the batches go into **one** transaction, opened at the first
+  write and committed after the last; the first file that fails raises its
+  :class:`~nextseason.errors.InputError`, the transaction rolls back and the database is
+  exactly as it was. :func:`ingest_paths` (the plain engine) works this way.
+* not strict — each batch is its own transaction; a file that fails is reported (its name
+  and why) and the rest are stored. Interrupted, the batches already committed stay, and a
+  rerun stores the rest: it changes nothing for the articles already there.
 """
 
 from __future__ import annotations
@@ -23,8 +31,9 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,15 +44,23 @@ from ..store import articles as store_articles
 from ..store.conn import Conn, atomic
 from ..textsafe import check_url
 from .model import Claim
-from .reader import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, ArticleText, read_article
+from .reader import DEFAULT_MAX_BYTES, SUPPORTED_EXTENSIONS, ArticleText
 
 __all__ = [
+    "BATCH_SIZE",
+    "Failed",
     "IngestResult",
+    "IngestSummary",
+    "Outcome",
+    "Prepared",
+    "check_quotes",
+    "store_outcomes",
     "StoredArticle",
     "article_id",
     "ingest_article",
     "ingest_paths",
     "expand_paths",
+    "check_one_url",
     "load_claims",
     "list_articles",
     "get_article",
@@ -55,6 +72,8 @@ __all__ = [
 
 Extract = Callable[[ArticleText], list[Claim]]
 ResolveSubject = Callable[[ArticleText], tuple[str | None, int | None]]
+#: articles written per transaction (or per step of the one transaction, with ``strict``)
+BATCH_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,46 @@ class IngestResult:
     subject: str | None
     subject_mal_id: int | None
     claims: tuple[Claim, ...]  # as stored (for an existing article: as stored before)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One article read and extracted, its claims' quotes checked: ready to store."""
+
+    art: ArticleText
+    claims: tuple[Claim, ...]
+    subject: str | None = None
+    subject_mal_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A file that could not be read as an article (or whose claims do not check)."""
+
+    path: str
+    error: InputError  # its message names the file and says why
+
+    @property
+    def reason(self) -> str:
+        return str(self.error)
+
+
+#: what an engine hands the write path for each file, in the files' order
+Outcome = Prepared | Failed
+
+
+@dataclass
+class IngestSummary:
+    """What :func:`store_outcomes` did: counts, and the files that failed (not strict)."""
+
+    stored: int = 0
+    unchanged: int = 0
+    claims: int = 0  # claims of the articles stored by this run
+    failed: list[Failed] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        return self.stored + self.unchanged + len(self.failed)
 
 
 @dataclass(frozen=True)
@@ -255,6 +314,71 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
+def check_quotes(art: ArticleText, claims: Sequence[Claim]) -> None:
+    """:class:`RecordError` unless every claim's quote is the article's text at its offsets
+    (what the write path checks; an engine checks it where it extracts)."""
+    _prepare(art, claims, "", None, None, None)
+
+
+def store_outcomes(
+    conn: Conn,
+    outcomes: Iterable[Outcome],
+    *,
+    strict: bool,
+    url: str | None = None,
+    published: str | None = None,
+    batch_size: int = BATCH_SIZE,
+    on_result: Callable[[IngestResult], None] | None = None,
+    on_failure: Callable[[Failed], None] | None = None,
+) -> IngestSummary:
+    """Store a stream of read and extracted articles in batches: the one write path for many.
+
+    ``outcomes`` is consumed as it comes (an engine's generator), ``batch_size`` articles
+    per write. With ``strict`` every batch joins one transaction and the first
+    :class:`Failed` raises its error: nothing is written. Without it each batch commits on
+    its own and failures go to ``on_failure`` and the summary. ``on_result`` hears of every
+    article written (or found already stored), in the order of ``outcomes``. Idempotent: an
+    article whose text is stored already (the same hash) changes nothing.
+    """
+    given = _check_published(published)
+    url = check_url(url)
+    summary = IngestSummary()
+    batch: list[Prepared] = []
+
+    def flush() -> None:
+        with atomic(conn):
+            results = [_write(conn, p.art, p.claims, url=url, published=given,
+                              subject=p.subject, subject_mal_id=p.subject_mal_id)
+                       for p in batch]
+        batch.clear()
+        for r in results:
+            if r.created:
+                summary.stored += 1
+                summary.claims += len(r.claims)
+            else:
+                summary.unchanged += 1
+            if on_result is not None:
+                on_result(r)
+
+    with ExitStack() as run:
+        for outcome in outcomes:
+            if isinstance(outcome, Failed):
+                if strict:
+                    raise outcome.error
+                summary.failed.append(outcome)
+                if on_failure is not None:
+                    on_failure(outcome)
+                continue
+            batch.append(outcome)
+            if len(batch) >= batch_size:
+                if strict and not getattr(conn, "in_transaction", False):
+                    run.enter_context(atomic(conn))  # one transaction for the whole run
+                flush()
+        if batch:
+            flush()
+    return summary
+
+
 def ingest_paths(
     conn: Conn,
     paths: Sequence[Path],
@@ -267,34 +391,32 @@ def ingest_paths(
 ) -> list[IngestResult]:
     """Read, extract and store articles from files and directories — all or nothing.
 
-    Every file is read, validated and run through ``extract`` (and ``resolve_subject``)
-    first; only then is anything written, in one transaction. So a bad file anywhere in the
-    batch raises its :class:`InputError` and the database is left unchanged. ``url`` names
-    one page and is refused with more than one file; ``published`` applies to every file.
+    The plain engine, strict: files are read and extracted one after another and written
+    in batches inside one transaction, so a bad file anywhere raises its
+    :class:`InputError` and the database is left unchanged. ``url`` names one page and is
+    refused with more than one file; ``published`` applies to every file. (The results
+    are returned as a list; :func:`store_outcomes` streams them for large runs.)
     """
+    from .pipeline import plain_outcomes, stage_of
+
     given = _check_published(published)
     url = check_url(url)
     files = expand_paths(paths)
+    check_one_url(url, files)
+    results: list[IngestResult] = []
+    stage = stage_of(extract, resolve_subject, url=url, published=given, max_bytes=max_bytes)
+    store_outcomes(conn, plain_outcomes(files, stage), strict=True, url=url,
+                   published=given, on_result=results.append)
+    return results
+
+
+def check_one_url(url: str | None, files: Sequence[Path]) -> None:
+    """``--url`` names one page: refused with any other number of files."""
     if url is not None and len(files) != 1:
         raise InputError(
             f"--url names one page, but {len(files)} files were given; "
             "ingest them one at a time to give each its URL"
         )
-    prepared: list[tuple[ArticleText, list[Claim], str | None, int | None]] = []
-    for f in files:
-        art = read_article(f, max_bytes=max_bytes)
-        subject, mal_id = resolve_subject(art) if resolve_subject else (None, None)
-        claims = list(extract(art))
-        aid = article_id(art.text)
-        as_of, _ = _date_of(art, given)
-        _prepare(art, claims, aid, as_of, subject, mal_id)  # validate quotes before writing
-        prepared.append((art, claims, subject, mal_id))
-    with atomic(conn):
-        return [
-            _write(conn, art, claims, url=url, published=given, subject=subject,
-                   subject_mal_id=mal_id)
-            for art, claims, subject, mal_id in prepared
-        ]
 
 
 def _claim(row: Any) -> Claim:

@@ -72,7 +72,8 @@ from .gazetteer import Gazetteer
 from .model import Claim
 from .reader import ArticleText, read_bytes
 
-__all__ = ["extract_claims", "extract_article", "Hints", "RULES", "MAX_QUOTE", "MAX_TEXT"]
+__all__ = ["extract_claims", "extract_article", "with_hints", "Hints", "RULES", "MAX_QUOTE",
+           "MAX_TEXT"]
 
 #: the rule families, each ``Sentence -> Iterator[Hit]``
 RULES: tuple[Callable[[Sentence], Iterator[Hit]], ...] = (
@@ -228,6 +229,14 @@ class Hints:
     subject_mal_id: int | None = None
 
 
+def with_hints(art: ArticleText, hints: Hints) -> ArticleText:
+    """The article with what the caller knows put before what the page says: the address,
+    the headline and the date (its source then ``given``)."""
+    return replace(art, url=hints.url or art.url, title=hints.title or art.title,
+                   published=hints.published or art.published,
+                   published_source="given" if hints.published else art.published_source)
+
+
 def extract_article(data: bytes, name: str, hints: Hints | None = None,
                     gazetteer: Gazetteer | None = None) -> tuple[ArticleText, list[Claim]]:
     """The pure extraction stage: an article's bytes → (the article, its claims).
@@ -238,10 +247,7 @@ def extract_article(data: bytes, name: str, hints: Hints | None = None,
     input that is not an article.
     """
     h = hints or Hints()
-    art = read_bytes(data, name)
-    art = replace(art, url=h.url or art.url, title=h.title or art.title,
-                  published=h.published or art.published,
-                  published_source="given" if h.published else art.published_source)
+    art = with_hints(read_bytes(data, name), h)
     claims = extract_claims(art.text, subject=h.subject, subject_mal_id=h.subject_mal_id,
                             as_of=art.published, title=art.title, gazetteer=gazetteer)
     return art, claims

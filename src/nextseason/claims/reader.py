@@ -106,11 +106,18 @@ class ArticleText:
 # --------------------------------------------------------------------------------- reading
 
 
-def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleText:
-    """Read, validate and convert one article file. Raises :class:`InputError` subclasses."""
+def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 shown: Path | None = None) -> ArticleText:
+    """Read, validate and convert one article file. Raises :class:`InputError` subclasses.
+
+    ``shown`` is the name the file goes by — in messages and as the article's ``path`` —
+    when it is read from another (a worker reading the absolute path of a file the user
+    named relative to the folder they were in).
+    """
     path = Path(path)
-    name = str(path)
-    fmt = SUPPORTED_EXTENSIONS.get(path.suffix.lower())
+    shown = Path(shown) if shown is not None else path
+    name = str(shown)
+    fmt = SUPPORTED_EXTENSIONS.get(shown.suffix.lower())
     if fmt is None:
         supported = ", ".join(SUPPORTED_EXTENSIONS)
         raise InputError(
@@ -118,7 +125,7 @@ def read_article(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ArticleTe
             f"articles must be one of {supported}",
             file=name,
         )
-    return read_bytes(_read_bounded(path, max_bytes), name, fmt=fmt, path=path)
+    return read_bytes(_read_bounded(path, max_bytes, name), name, fmt=fmt, path=shown)
 
 
 def read_bytes(data: bytes, name: str, *, fmt: str | None = None,
@@ -163,14 +170,13 @@ def read_bytes(data: bytes, name: str, *, fmt: str | None = None,
     return ArticleText(text, fmt, title, published, source, path, url)
 
 
-def _read_bounded(path: Path, max_bytes: int) -> bytes:
+def _read_bounded(path: Path, max_bytes: int, name: str) -> bytes:
     """The file's bytes, at most ``max_bytes``; only a regular file is opened.
 
     A FIFO, a device or a socket named like an article is refused from ``stat`` (opening a
     FIFO would wait forever for a writer); the file is then opened without blocking and
-    checked again, in case it was swapped in between.
+    checked again, in case it was swapped in between. ``name`` is what messages call it.
     """
-    name = str(path)
     try:
         st = path.stat()
     except FileNotFoundError:

@@ -13,7 +13,7 @@ from collections import Counter
 from ..search.index import SearchIndex
 from ..store.conn import Conn
 
-__all__ = ["resolve_subject", "candidate_titles"]
+__all__ = ["resolve_subject", "subject_in", "candidate_titles"]
 
 _QUOTED = re.compile(r"(?:^|(?<=[\s(\[]))[\"“‘]([^\"“”‘’\n]{3,120}?)[,.]?[\"”’]")
 _BEFORE_SEASON = re.compile(
@@ -47,11 +47,16 @@ def candidate_titles(text: str, title: str | None = None) -> list[str]:
 def resolve_subject(conn: Conn, text: str, title: str | None = None,
                     *, index: SearchIndex | None = None) -> tuple[str | None, int | None]:
     """``(name as written, MAL id)`` of the show the article is about, or ``(None, None)``."""
-    index = index or SearchIndex.from_db(conn)
+    return subject_in(index or SearchIndex.from_db(conn), text, title)
+
+
+def subject_in(index: SearchIndex, text: str, title: str | None = None
+               ) -> tuple[str | None, int | None]:
+    """:func:`resolve_subject` with the catalogue's search index alone (no database)."""
     votes: Counter[int] = Counter()
     names: dict[int, str] = {}
     for cand in candidate_titles(text, title):
-        hits = index.search(cand, limit=1)
+        hits = index.search(cand, limit=1, fuzzy=False)  # a fuzzy hit never decides
         if not hits or hits[0].match not in ("exact", "prefix"):
             continue
         hit = hits[0]

@@ -62,7 +62,7 @@ class _State:
 
 def _state(conn: Conn, as_of: str) -> _State:
     cat = catalogue_at(conn, as_of)
-    newest = newest_relation_date(conn)
+    newest = newest_relation_date(conn, catalogue_only=True)
     use_links = newest is None or as_of > newest
     graph = sequel_graph_at(conn, as_of, set(cat["mal_id"]), use_links=use_links)
     return _State(cat, chains(cat, graph), graph.side_stories, use_links)

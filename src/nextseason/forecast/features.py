@@ -156,7 +156,7 @@ def compute_features(
     sales_known_until = min(
         pd.Timestamp(f"{int(sales_end)}-12-31") if sales_end is not None else cutoff,
         cutoff) - pd.DateOffset(months=6)
-    rel_end = newest_relation_date(conn, on_or_before=as_of)
+    rel_end = newest_relation_date(conn, on_or_before=as_of, catalogue_only=True)
     relations_until = pd.Timestamp(rel_end) if rel_end is not None else None
 
     out = []

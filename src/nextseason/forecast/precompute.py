@@ -8,19 +8,19 @@ is trained on what was known at that date, exactly as ``nextseason forecast`` do
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from typing import Any
 
 from ..errors import DataMissingError
 from ..store.conn import Conn, atomic
 from ..store.forecasts import replace_forecasts
-from .dataset import build_dataset, data_end, drop_announced
+from .dataset import Dataset, build_dataset, data_end, drop_announced
 from .defaults import DEFAULT_MODEL
 from .explain import comparables_for, factors_for
 from .predict import HORIZONS, fit_at, predict_rows
 
-__all__ = ["precompute_forecasts", "CURVE_YEARS"]
+__all__ = ["precompute_forecasts", "forecast_records", "recompute_forecasts", "CURVE_YEARS"]
 
 #: the forecast curve is stored at these horizons (years from the forecast date)
 CURVE_YEARS = tuple(round(0.25 * i, 2) for i in range(0, 41))
@@ -44,6 +44,22 @@ def precompute_forecasts(conn: Conn, *, model: str = DEFAULT_MODEL,
     # airing as of the forecast date); it keeps the evidence as its reason
     ds = drop_announced(conn, build_dataset(conn, as_of))
     progress(f"forecasting {len(ds.X):,} series")
+    records, series = forecast_records(conn, fitted, ds, model)
+    _write(conn, records, series)
+    return len(records)
+
+
+def forecast_records(conn: Conn, fitted: Any, ds: Dataset, model: str
+                     ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, str]]]:
+    """The ``forecast`` rows of the series in ``ds`` and the ``forecast_series`` rows of
+    their installments (a reason where there is no forecast)."""
+    as_of = ds.as_of
+    records: list[tuple[Any, ...]] = []
+    reasons = dict(zip(ds.ineligible["mal_id"], ds.ineligible["reason"], strict=True))
+    series = [(m, latest, "" if latest in ds.frame.index else reasons.get(latest, "no data"))
+              for m, latest in ds.latest_of.items()]
+    if not len(ds.X):
+        return records, series
     rows = predict_rows(fitted, ds)
     elapsed = ds.frame["elapsed"].to_numpy()
     # the curve: P(premiered within h years of the forecast date), plotted against the years
@@ -51,7 +67,6 @@ def precompute_forecasts(conn: Conn, *, model: str = DEFAULT_MODEL,
     within = fitted.model.predict_within(ds.X, elapsed, list(CURVE_YEARS))
     factors = factors_for(fitted, ds.X, elapsed)
     comparables = comparables_for(conn, fitted, ds.X)
-    records = []
     for i, r in enumerate(rows.itertuples(index=False)):
         curve = [[round(float(elapsed[i] + h), 2), round(float(p), 5)]
                  for h, p in zip(CURVE_YEARS, within[i], strict=True)]
@@ -62,11 +77,33 @@ def precompute_forecasts(conn: Conn, *, model: str = DEFAULT_MODEL,
             json.dumps([asdict(c) for c in comparables[i]], ensure_ascii=False),
             json.dumps({k: float(v) for k, v in ds.X.iloc[i].items()}),
         ))
-    reasons = dict(zip(ds.ineligible["mal_id"], ds.ineligible["reason"], strict=True))
-    series = [(m, latest, "" if latest in ds.frame.index else reasons.get(latest, "no data"))
-              for m, latest in ds.latest_of.items()]
-    _write(conn, records, series)
-    return len(records)
+    return records, series
+
+
+def recompute_forecasts(conn: Conn, mal_ids: Iterable[int], as_of: str, *,
+                        model: str = DEFAULT_MODEL
+                        ) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, str]]]:
+    """The forecasts of the series ``mal_ids`` belong to, made as of ``as_of`` (a refresh's
+    date): features from the catalogue as it stood then, the model trained on what the
+    newest catalogue snapshot knew (:func:`fit_at` at :func:`data_end`, cached), and no
+    forecast for a series a dated source (a refresh among them) lists as announced or
+    airing. Returns the ``forecast`` rows and the ``forecast_series`` rows of their
+    installments; the caller writes them (:func:`nextseason.store.refresh.replace_forecasts`).
+    """
+    end = data_end(conn)
+    if end is None:
+        return [], []
+    ds = build_dataset(conn, max(as_of, end))
+    wanted = {ds.latest_of.get(m, m) for m in mal_ids}
+    ds = drop_announced(conn, ds, only=wanted)
+    keep = [m for m in ds.frame.index if m in wanted]
+    sub = Dataset(ds.as_of, ds.frame.loc[keep], ds.X.loc[keep], ds.ineligible,
+                  {m: latest for m, latest in ds.latest_of.items() if latest in wanted})
+    try:
+        fitted = fit_at(conn, end, model)
+    except DataMissingError as exc:
+        return [], [(m, latest, f"no forecast: {exc}") for m, latest in sub.latest_of.items()]
+    return forecast_records(conn, fitted, sub, model)
 
 
 def _write(conn: Conn, records: list[tuple[Any, ...]],

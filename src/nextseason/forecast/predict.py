@@ -85,7 +85,9 @@ def _code_digest() -> str:
 
 def _cache_key(conn: Conn, as_of: str, model: str) -> str:
     h = hashlib.sha256(f"{__version__}|{_code_digest()}|{as_of}|{model}".encode())
-    for name, digest in snapshot_digests(conn):
+    # live refreshes are dated after the newest catalogue and never train the model: a
+    # refresh reuses the model trained before it
+    for name, digest in snapshot_digests(conn, except_kind="live"):
         h.update(f"|{name}:{digest}".encode())
     return h.hexdigest()[:24]
 

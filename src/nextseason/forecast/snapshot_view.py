@@ -132,7 +132,7 @@ def sequel_graph_at(
         elif a in known and b in known:
             graph.add(a, b) if kind == "Sequel" else graph.add(b, a)
     if use_links is None:
-        newest = newest_relation_date(conn)
+        newest = newest_relation_date(conn, catalogue_only=True)
         use_links = newest is None or as_of > newest
     if use_links:
         for a, b in sequel_links(conn):

@@ -34,7 +34,8 @@ from .sources import (
     tvdb_candidates,
 )
 
-__all__ = ["SequelEdge", "LinkStats", "predict_sequel_edges", "link_catalogue", "METHODS"]
+__all__ = ["SequelEdge", "LinkStats", "predict_sequel_edges", "link_catalogue", "relink",
+           "METHODS"]
 
 
 @dataclass(frozen=True)
@@ -159,20 +160,27 @@ def predict_sequel_edges(
     return resolve(candidates, entries, recap_ids(conn))
 
 
+def relink(conn: Conn) -> LinkStats:
+    """Rewrite ``sequel_link`` and the franchises from the whole catalogue, inside the
+    caller's transaction (a refresh relinks inside the transaction that adds its snapshot)."""
+    edges = predict_sequel_edges(conn)
+    stats = LinkStats(sequel_links=len(edges))
+    for e in edges:
+        setattr(stats, e.method, getattr(stats, e.method) + 1)
+    replace_sequel_links(conn, [(e.prequel_id, e.sequel_id, e.method, e.evidence)
+                                for e in edges])
+    franchises = find_franchises(conn, [(e.prequel_id, e.sequel_id) for e in edges])
+    stats.franchises = write_franchises(conn, franchises)
+    stats.largest_franchise = max((f.size for f in franchises), default=0)
+    return stats
+
+
 def link_catalogue(conn: Conn) -> LinkStats:
     """Rewrite ``sequel_link`` and the franchises from the whole catalogue, atomically.
 
     Runs inside one transaction (:func:`~nextseason.store.conn.atomic`); running it twice
     gives the same tables.
     """
-    edges = predict_sequel_edges(conn)
-    stats = LinkStats(sequel_links=len(edges))
-    for e in edges:
-        setattr(stats, e.method, getattr(stats, e.method) + 1)
     with atomic(conn):
-        replace_sequel_links(conn, [(e.prequel_id, e.sequel_id, e.method, e.evidence)
-                                    for e in edges])
-        franchises = find_franchises(conn, [(e.prequel_id, e.sequel_id) for e in edges])
-        stats.franchises = write_franchises(conn, franchises)
-        stats.largest_franchise = max((f.size for f in franchises), default=0)
+        stats = relink(conn)
     return stats

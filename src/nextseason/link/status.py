@@ -21,7 +21,7 @@ one ("The Final Season", "Kanketsu-hen") and nothing follows it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -48,7 +48,7 @@ SOURCE_NAMES = {
 class Evidence:
     """One dated source's word on the status."""
 
-    source: str  # catalogue | crosswalk | rules | article
+    source: str  # catalogue | live | crosswalk | rules | article
     name: str  # "MyAnimeList catalogue", an article's title...
     as_of: str | None  # the date the source was true (None: an undated article)
     says: str  # a plain sentence: "Mushoku Tensei III is listed as not yet aired, no date"
@@ -99,23 +99,40 @@ class _Entry:
     type: str | None
     start: str | None
     status: str | None  # as the newest snapshot that lists it says
-    listed_now: bool  # listed by the newest catalogue snapshot
+    listed_now: bool  # listed by the newest catalogue snapshot or a refresh after it
     titles: list[str]
+    listed_on: str = ""  # the date of the snapshot whose values these are
+    listed_by: str = SOURCE_NAMES["catalogue"]  # how to name that snapshot
 
 
 def _members(conn: Conn, mal_id: int, snap_ids: Sequence[int],
-             newest: int) -> dict[int, _Entry]:
-    """The franchise of ``mal_id`` as the catalogue snapshots up to ``newest`` list it."""
+             newest: int, live: Container[int] = ()) -> dict[int, _Entry]:
+    """The franchise of ``mal_id`` as the catalogue snapshots up to ``newest``, and the
+    ``live`` refreshes after it, list it (the newest listing of each entry wins)."""
     ids = catalogue.franchise_member_ids(conn, mal_id)
     if ids is None:
         return {}
     out: dict[int, _Entry] = {}
     for r in catalogue.versions_in(conn, ids, snap_ids):
-        out[r[0]] = _Entry(r[0], r[1], r[2], r[3], r[4], r[5] == newest, [r[1]])
+        refreshed = r[5] in live
+        out[r[0]] = _Entry(r[0], r[1], r[2], r[3], r[4], r[5] == newest or refreshed, [r[1]],
+                           r[6], live_source_name(r[7]) if refreshed
+                           else SOURCE_NAMES["catalogue"])
     for m, t in catalogue.titles_of(conn, ids, ("english", "synonym")):
         if m in out:
             out[m].titles.append(t)
     return out
+
+
+def live_source_name(source: str) -> str:
+    """How a refresh from ``source`` (jikan | anilist) is named to a user."""
+    from ..store.coverage import SOURCE_LABELS
+
+    return f"{SOURCE_LABELS.get(source, source)} refresh"
+
+
+def _kind(e: _Entry) -> str:
+    return "catalogue" if e.listed_by == SOURCE_NAMES["catalogue"] else "live"
 
 
 def nice_date(iso: str | None) -> str:
@@ -259,7 +276,9 @@ def series_status(conn: Conn, mal_id: int, today: str,
     if newest is None:
         return SeriesStatus("not announced", today, [], None, None)
     snap_ids = snapshots.catalogue_snapshot_ids(conn, today)
-    members = _members(conn, mal_id, snap_ids, newest[0])
+    # refreshes from a live source (Jikan, AniList) dated after the newest catalogue
+    live = set(snapshots.live_snapshot_ids(conn, newest[1], today))
+    members = _members(conn, mal_id, snap_ids + sorted(live), newest[0], live)
     ids = list(members)
     sequels: dict[int, set[int]] = {}
     for p, s, _method in relations.sequel_links_among(conn, ids):
@@ -273,16 +292,23 @@ def series_status(conn: Conn, mal_id: int, today: str,
     series = _series_of(mal_id, members, numbered, sequels) if members else []
     cat_name, cat_date = SOURCE_NAMES["catalogue"], newest[1]
     checked = [(cat_name, cat_date)]
+    for e in members.values():
+        if e.listed_now and e.listed_by != cat_name and (e.listed_by, e.listed_on) not in checked:
+            checked.append((e.listed_by, e.listed_on))
     out = SeriesStatus("not announced", today, series, None, None, checked=checked,
                        installments={m: numbered[m] for m in series})
 
     def upcoming(e: _Entry) -> bool:
         if not e.listed_now:
             return False  # an older snapshot cannot set the present status
-        return e.status == "not_yet_aired" or bool(e.start and e.start > cat_date)
+        return e.status == "not_yet_aired" or bool(e.start and e.start > e.listed_on)
+
+    def listed(e: _Entry) -> str:
+        return e.listed_on if e.listed_now else cat_date
 
     aired = [m for m in series if not upcoming(members[m])
-             and (members[m].status != "not_yet_aired" or (members[m].start or "9") <= cat_date)]
+             and (members[m].status != "not_yet_aired"
+                  or (members[m].start or "9") <= listed(members[m]))]
     out.latest = aired[-1] if aired else None
     pending = [m for m in series if upcoming(members[m])]
     airing = [m for m in series if members[m].listed_now and members[m].status == "airing"]
@@ -297,14 +323,14 @@ def series_status(conn: Conn, mal_id: int, today: str,
             when = f"due {nice_date(e.start)}"
         out.status, out.next = "announced", e.mal_id
         out.evidence.append(Evidence(
-            "catalogue", cat_name, cat_date,
+            _kind(e), e.listed_by, listed(e),
             f"{e.title} is listed as not yet aired, {when}"
             + ("" if e.type in SERIES_TYPES else ", format not yet known"), e.mal_id, e.start,
             inst.season if inst else None))
     elif airing:
         e = members[airing[-1]]
         out.status = "airing"
-        out.evidence.append(Evidence("catalogue", cat_name, cat_date,
+        out.evidence.append(Evidence(_kind(e), e.listed_by, listed(e),
                                      f"{e.title} is listed as airing", e.mal_id, e.start,
                                      numbered[e.mal_id].season))
     if series and out.status == "not announced":
@@ -322,7 +348,7 @@ def series_status(conn: Conn, mal_id: int, today: str,
             e = members[out.latest]
             out.status = "concluded"
             out.evidence.append(Evidence(
-                "catalogue", cat_name, cat_date,
+                _kind(e), e.listed_by, listed(e),
                 f"its latest season, {e.title}, is billed as the final one and nothing"
                 " follows it", e.mal_id, e.start, numbered[e.mal_id].season))
     for a in articles:

@@ -33,6 +33,7 @@ from .labels import (
     source_label,
     value_label,
 )
+from .limits import data_age, limit_sentences
 from .links import external_links
 from .source_left import source_left
 
@@ -215,18 +216,6 @@ def _live_forecast(conn: Conn, mal_id: int, as_of: str) -> dict[str, Any] | None
         "comparables": json.dumps([asdict(x) for x in f.comparables]),
         "features": "{}",
     }
-
-
-def data_age(catalogue_as_of: str, today: str) -> str:
-    """"catalogue as of 24 March 2025, 20 months ago"."""
-    a, b = date.fromisoformat(catalogue_as_of), date.fromisoformat(today)
-    months = (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day)
-    if months >= 1:
-        ago = f"{months} month{'s' if months != 1 else ''} ago"
-    else:
-        days = (b - a).days
-        ago = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
-    return f"catalogue as of {nice_date(catalogue_as_of)}, {ago}"
 
 
 def _article_statements(conn: Conn, ids: list[int]) -> list[ArticleStatement]:
@@ -421,14 +410,8 @@ def build_outlook(conn: Conn, mal_id: int, as_of: str | None = None, *,
                                   "best": g.best_value,
                                   "reason": g.reason, "sides": sides})
 
-    age = data_age(data_end, today)
-    limits = [
-        "Home-video sales data ends in 2020.",
-        f"The {age}; it is a subset of MyAnimeList, so a recently"
-        " announced season may be missing.",
-        "Typed relations end in January 2021; later sequel chains come from the linker.",
-        "Source volume counts come from a December 2023 list.",
-    ]
+    age, limits = limit_sentences(conn, today, mal_id=mal_id)
+    age = age or data_age(data_end, today)
     if live:
         limits.insert(0, f"The forecast uses only what was known on {as_of}; the facts shown"
                          " are the catalogue's newest.")

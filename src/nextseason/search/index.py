@@ -235,8 +235,12 @@ class SearchIndex:
 
     # -- search -----------------------------------------------------------------------
 
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """The ``limit`` best shows for ``query``; ``[]`` for an empty or blank query."""
+    def search(self, query: str, limit: int = 10, *, fuzzy: bool = True) -> list[SearchHit]:
+        """The ``limit`` best shows for ``query``; ``[]`` for an empty or blank query.
+
+        ``fuzzy=False`` gives the exact and prefix hits alone, skipping the fuzzy step (most
+        of the cost), for callers that would discard fuzzy hits anyway.
+        """
         key = normalize(query[:MAX_QUERY_CHARS])
         if not key or limit <= 0:
             return []
@@ -259,7 +263,7 @@ class SearchIndex:
                 for alias in self._exact[c]:
                     consider(alias, "prefix", score)
         # Fuzzy hits rank below every exact and prefix hit: skip them when those fill the page.
-        if len(best) < limit:
+        if fuzzy and len(best) < limit:
             for k, score in self._fuzzy(key):
                 for alias in self._key_aliases[k]:
                     consider(alias, "fuzzy", score)

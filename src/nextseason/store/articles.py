@@ -24,7 +24,6 @@ __all__ = [
     "articles",
     "article",
     "article_sources",
-    "article_urls",
 ]
 
 #: The columns an article is stored with, in the order :func:`add_article` takes them.
@@ -119,7 +118,3 @@ def article_sources(conn: Conn) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in conn.execute(
         "SELECT id, title, site, origin, published, url FROM article")]
 
-
-def article_urls(conn: Conn) -> dict[str, str | None]:
-    """article id → its address (None when it was read from a file without one)."""
-    return {str(r[0]): r[1] for r in conn.execute("SELECT id, url FROM article")}

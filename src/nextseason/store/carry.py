@@ -3,9 +3,13 @@
 ``build`` writes a new database from the raw files and moves it over the old one. Two things
 come from the old database first:
 
-* **The user's own data.** Articles and their claims (:data:`USER_TABLES`) are not in any raw
-  file: :func:`carry_user_data` copies them into the new database, column by column (the
-  columns both schemas have, so a newer schema's extra columns take their defaults).
+* **The user's own data.** Articles and their claims, the watchlist and the history of each
+  series' state (:data:`USER_TABLES`) are not in any raw file: :func:`carry_user_data`
+  copies them into the new database, column by column (the columns both schemas have, so a
+  newer schema's extra columns take their defaults).
+* **Refreshed snapshots.** What ``nextseason refresh`` fetched is in no raw file either:
+  :func:`carry_live_snapshots` copies every ``live`` snapshot and its rows (with new
+  snapshot and tag ids) before the new database is linked.
 * **What it held.** :func:`held_counts` reads how many rows each source had and how many
   sequel links, franchises and forecasts were derived; :func:`shrinkage` compares the new
   database with that, so an emptied or truncated catalogue cannot silently replace a good
@@ -28,12 +32,13 @@ __all__ = [
     "Held",
     "held_counts",
     "carry_user_data",
+    "carry_live_snapshots",
     "shrinkage",
     "count_rows",
 ]
 
 #: Tables of data the user added (in dependency order: a claim needs its article).
-USER_TABLES = ("article", "claim")
+USER_TABLES = ("article", "claim", "watchlist", "series_history")
 #: Derived tables whose size is checked against the previous build.
 DERIVED_TABLES = ("sequel_link", "franchise", "forecast")
 #: A source or derived table may shrink by at most this share before a rebuild is refused.
@@ -103,3 +108,58 @@ def carry_user_data(old: Conn, new: Conn) -> dict[str, int]:
         copied[table] = n
     return copied
 
+
+
+#: the rows of a live snapshot, per table: (table, columns besides snapshot_id)
+_LIVE_ROWS = (
+    ("anime_version", ("mal_id", "title", "type", "source_type", "episodes", "start_date",
+                       "start_precision", "end_date", "end_precision", "status", "rating",
+                       "season", "season_year")),
+    ("title", ("mal_id", "title", "kind", "lang", "norm")),
+    ("relation", ("from_id", "to_id", "to_type", "kind")),
+    ("observation", ("entity_type", "entity_id", "metric", "value", "observed_at")),
+    ("live_record", ("mal_id", "source", "anilist_id", "url", "fetched_at")),
+    ("coverage", ("topic", "source", "up_to", "entries", "scope")),
+)
+
+
+def carry_live_snapshots(old: Conn, new: Conn) -> int:
+    """Copy every ``live`` snapshot of ``old`` with its rows into ``new`` (inside the
+    caller's transaction on ``new``), oldest first, and let each refreshed entry's ``anime``
+    row take the newest values. Returns the number of snapshots copied."""
+    from .refresh import upsert_anime
+
+    if "live_record" not in table_names(old):
+        return 0
+    snaps = old.execute(
+        "SELECT id, name, kind, as_of, file, content_hash, row_count, stored_count, skipped"
+        " FROM snapshot WHERE kind = 'live' ORDER BY as_of, id").fetchall()
+    for snap in snaps:
+        new_id = int(new.execute(
+            "INSERT INTO snapshot (name, kind, as_of, file, content_hash, row_count,"
+            " stored_count, skipped) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (name) DO NOTHING RETURNING id", tuple(snap)[1:]).fetchone()[0])
+        # the anime rows first (a refreshed entry may be new): the rows below refer to them
+        for row in old.execute(
+                "SELECT mal_id, title, type, source_type, episodes, start_date, start_precision,"
+                " end_date, end_precision, status, rating, season, season_year"
+                " FROM anime_version WHERE snapshot_id = ?", (snap[0],)).fetchall():
+            upsert_anime(new, int(row[0]), tuple(row)[1:], new_id)
+        for table, cols in _LIVE_ROWS:
+            names = ", ".join(cols)
+            rows = old.execute(f"SELECT {names} FROM {table} WHERE snapshot_id = ?",
+                               (snap[0],)).fetchall()
+            new.executemany(
+                f"INSERT INTO {table} ({names}, snapshot_id) VALUES"
+                f" ({', '.join('?' * (len(cols) + 1))}) ON CONFLICT DO NOTHING",
+                [(*tuple(r), new_id) for r in rows])
+        for kind, name, mal_id in old.execute(
+                "SELECT t.kind, t.name, a.mal_id FROM anime_tag a JOIN tag t ON t.id = a.tag_id"
+                " WHERE a.snapshot_id = ?", (snap[0],)).fetchall():
+            new.execute("INSERT INTO tag (kind, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        (kind, name))
+            new.execute(
+                "INSERT INTO anime_tag (mal_id, tag_id, snapshot_id) SELECT ?, id, ? FROM tag"
+                " WHERE kind = ? AND name = ? ON CONFLICT DO NOTHING",
+                (mal_id, new_id, kind, name))
+    return len(snaps)

@@ -311,14 +311,14 @@ def tag_names(conn: Conn, kinds: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def versions_in(conn: Conn, mal_ids: Sequence[int], snapshot_ids: Sequence[int]) -> list[Any]:
-    """(mal_id, title, type, start_date, status, snapshot_id) of the shows as the given
-    snapshots list them, oldest snapshot first."""
+    """(mal_id, title, type, start_date, status, snapshot_id, the snapshot's as_of and
+    file) of the shows as the given snapshots list them, oldest snapshot first."""
     return conn.execute(
-        f"SELECT v.mal_id, v.title, v.type, v.start_date, v.status, v.snapshot_id"
-        f" FROM anime_version v JOIN snapshot s ON s.id = v.snapshot_id"
+        f"SELECT v.mal_id, v.title, v.type, v.start_date, v.status, v.snapshot_id, s.as_of,"
+        f" s.file FROM anime_version v JOIN snapshot s ON s.id = v.snapshot_id"
         f" WHERE v.mal_id IN ({marks(len(mal_ids))})"
         f" AND v.snapshot_id IN ({marks(len(snapshot_ids))})"
-        f" ORDER BY s.as_of", [*mal_ids, *snapshot_ids]).fetchall()
+        f" ORDER BY s.as_of, s.id", [*mal_ids, *snapshot_ids]).fetchall()
 
 
 def catalogue_versions(conn: Conn, as_of: str) -> list[Any]:

@@ -16,11 +16,13 @@ __all__ = [
     "snapshot_digests",
     "snapshot_as_of",
     "newest_catalogue_date",
+    "newest_catalogue_name",
     "newest_catalogue",
     "newest_snapshot_date",
     "newest_relation_date",
     "newest_of_kind",
     "catalogue_snapshot_ids",
+    "live_snapshot_ids",
     "newest_tvdb_crosswalk",
     "newest_crosswalk_date",
 ]
@@ -59,10 +61,15 @@ def snapshot_row_counts(conn: Conn) -> dict[str, int]:
     return {str(r[0]): int(r[1]) for r in conn.execute("SELECT name, row_count FROM snapshot")}
 
 
-def snapshot_digests(conn: Conn) -> list[tuple[str, str]]:
-    """(name, content hash) of every snapshot, by name: what the data is, for cache keys."""
-    return [(str(r[0]), str(r[1])) for r in conn.execute(
-        "SELECT name, content_hash FROM snapshot ORDER BY name")]
+def snapshot_digests(conn: Conn, *, except_kind: str | None = None) -> list[tuple[str, str]]:
+    """(name, content hash) of every snapshot (optionally but those of one kind), by name:
+    what the data is, for cache keys."""
+    if except_kind is None:
+        rows = conn.execute("SELECT name, content_hash FROM snapshot ORDER BY name")
+    else:
+        rows = conn.execute("SELECT name, content_hash FROM snapshot WHERE kind <> ?"
+                            " ORDER BY name", (except_kind,))
+    return [(str(r[0]), str(r[1])) for r in rows]
 
 
 def snapshot_as_of(conn: Conn, name: str) -> str | None:
@@ -75,6 +82,13 @@ def newest_catalogue_date(conn: Conn) -> str | None:
     """The date of the newest catalogue snapshot (outcomes are known up to it), or None."""
     row = conn.execute("SELECT max(as_of) FROM snapshot WHERE kind = 'catalogue'").fetchone()
     return str(row[0]) if row and row[0] is not None else None
+
+
+def newest_catalogue_name(conn: Conn) -> str | None:
+    """The name of the newest catalogue snapshot, or None."""
+    row = conn.execute("SELECT name FROM snapshot WHERE kind = 'catalogue'"
+                       " ORDER BY as_of DESC LIMIT 1").fetchone()
+    return str(row[0]) if row else None
 
 
 def newest_catalogue(conn: Conn) -> tuple[int, str] | None:
@@ -118,6 +132,14 @@ def catalogue_snapshot_ids(conn: Conn, on_or_before: str) -> list[int]:
     """Ids of the catalogue snapshots dated on or before a date."""
     return [int(r[0]) for r in conn.execute(
         "SELECT id FROM snapshot WHERE kind = 'catalogue' AND as_of <= ?", (on_or_before,))]
+
+
+def live_snapshot_ids(conn: Conn, since: str, until: str) -> list[int]:
+    """Ids of the refreshes from a live source (Jikan, AniList) dated from ``since`` to
+    ``until``."""
+    return [int(r[0]) for r in conn.execute(
+        "SELECT id FROM snapshot WHERE kind = 'live' AND as_of <= ? AND as_of >= ?",
+        (until, since))]
 
 
 def newest_tvdb_crosswalk(conn: Conn, on_or_before: str) -> tuple[int, str] | None:

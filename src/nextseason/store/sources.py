@@ -160,9 +160,11 @@ def works_adapted_by(conn: Conn, mal_ids: Sequence[int]) -> list[Any]:
 def works_titled_like(conn: Conn, prefix: str, other_than: int, limit: int = 20) -> list[Any]:
     """Up to ``limit`` source works (all columns) whose title begins with ``prefix``
     (ASCII letters of either case; ``%`` and ``_`` in it are dropped), except one."""
-    pattern = prefix.replace("%", "").replace("_", "") + "%"
+    # a backslash is escaped: PostgreSQL's LIKE treats it as the escape character by default
+    pattern = prefix.replace("%", "").replace("_", "").replace("\\", "\\\\") + "%"
     return conn.execute(
-        "SELECT * FROM source_work WHERE lower(title) LIKE lower(?) AND manga_id != ?"
+        "SELECT * FROM source_work WHERE lower(title) LIKE lower(?) ESCAPE '\\'"
+        " AND manga_id != ?"
         " ORDER BY start_year NULLS FIRST, manga_id LIMIT ?",
         (pattern, other_than, limit)).fetchall()
 

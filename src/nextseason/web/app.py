@@ -186,6 +186,34 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
                     fragment=Markup(timeline_fragment(report,
                                                       base_url=str(request.base_url))))
 
+    @app.get("/anime/{mal_id}/calendar.ics", include_in_schema=False)
+    def calendar_file(mal_id: MalId) -> Response:
+        """The announced premiere of this show's next season, for a calendar app (an empty
+        calendar when none is announced with a day or month)."""
+        from ..report.feeds import calendar_ics, premieres
+
+        conn = store.conn()
+        if not store.exists(mal_id):
+            raise NotFoundError(f"no anime with MAL id {mal_id}")
+        body, _ = calendar_ics(premieres(conn, [mal_id], store.today()),
+                               name=f"nextseason: MAL {mal_id}")
+        return Response(body, media_type="text/calendar; charset=utf-8", headers={
+            "Content-Disposition": f'inline; filename="nextseason-{mal_id}.ics"'})
+
+    @app.get("/feed/changes.atom", include_in_schema=False)
+    def changes_feed(request: Request, all: bool = False) -> Response:  # noqa: A002
+        """What changed for the watched shows (``?all=1``: every series), as Atom."""
+        from ..report.feeds import changes_atom
+        from ..store.coverage import newest_data_date
+        from ..track.changes import find_changes
+
+        conn = store.conn()
+        found = find_changes(conn, everything=all)
+        url = str(request.url)
+        body = changes_atom(found, title="nextseason: what changed", feed_id=url, link=url,
+                            updated=newest_data_date(conn) or store.today())
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
     @app.get("/anime/{mal_id}/{name}.svg", include_in_schema=False)
     def chart_svg_file(mal_id: MalId, name: Literal["chart", "timeline"]) -> Response:
         """A chart alone, for writers to embed (640 px wide; text stays text)."""

@@ -131,6 +131,12 @@ class WebStore:
         newest = newest_catalogue_date(self.conn())
         return data_age(newest, self.today()) if newest else "no catalogue loaded"
 
+    def exists(self, mal_id: int) -> bool:
+        """Whether the catalogue has this MAL id."""
+        from ..store.refresh import known_ids
+
+        return bool(known_ids(self.conn(), [mal_id]))
+
     def _outlook(self, mal_id: int) -> OutlookReport:
         from ..report.outlook import build_outlook
 
