@@ -9,7 +9,7 @@ SEEDS  ?= ../shared/seeds
 STAMP  := $(VENV)/.installed
 AXE    := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: help setup run test lint cog bench clean browser axe
+.PHONY: help setup run test lint cog bench clean browser axe postgres
 
 help:
 	@echo "make run    set up, build the database from $(DATA), ingest the articles in"
@@ -39,6 +39,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
 	    >/dev/null) || echo "chromium could not be installed: the browser test will skip (or fail on CI)"; }
 
+# PostgreSQL's server binaries for the tests on PostgreSQL (each test session starts its own
+# throwaway cluster; Debian's package, root only as on CI; elsewhere those tests skip)
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql \
+	    >/dev/null) || echo "postgresql could not be installed: the PostgreSQL tests will skip (or fail on CI)"; }
+
 # axe-core for the browser test's accessibility checks, pinned in tests/browser/package.json
 # (installed once here; the test injects the file, nothing is fetched at test time)
 $(AXE): tests/browser/package.json
@@ -48,7 +55,7 @@ $(AXE): tests/browser/package.json
 
 axe: $(AXE)
 
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) browser postgres $(AXE)
 	$(BIN)/python -m pytest
 	$(BIN)/cog --check README.md
 	$(BIN)/ruff check src tests benchmarks

@@ -3,7 +3,12 @@
 Usage::
 
     python benchmarks/bench_api.py --db .dev/bench.db [--clients 50] [--seconds 30]
-        [--workers 1] [--procs 2] [--ids 300] [--seed 0]
+        [--workers 1] [--procs 2] [--ids 300] [--seed 0] [--route outlook|season]
+    python benchmarks/bench_api.py --db 'postgresql://user@host/db' ...   # PostgreSQL
+
+``--db`` is a SQLite file or a ``postgresql://`` URL (the app then reads through its
+connection pool). ``--route season`` requests ``/api/season/{year}/{season}`` for random
+seasons instead: not cached by the app, so every request queries the database.
 
 It starts uvicorn in a subprocess on 127.0.0.1 (a free port; ``--workers`` processes)
 serving :func:`nextseason.web.create_app` over ``--db``, draws ``--ids`` real series ids
@@ -42,7 +47,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def pick_ids(db: Path, n: int, seed: int) -> list[int]:
+def pick_ids(db: str, n: int, seed: int) -> list[int]:
     conn = connect_readonly(db)
     ids = [r[0] for r in conn.execute("SELECT mal_id FROM forecast ORDER BY mal_id")]
     conn.close()
@@ -51,8 +56,9 @@ def pick_ids(db: Path, n: int, seed: int) -> list[int]:
     return random.Random(seed).sample(ids, min(n, len(ids)))
 
 
-def start_server(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, NEXTSEASON_DB=str(db.resolve()))
+def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+    where = db if db.startswith(("postgresql://", "postgres://")) else str(Path(db).resolve())
+    env = dict(os.environ, NEXTSEASON_DB=where)
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "nextseason.web.app:app_from_env",
            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
            "--log-level", "warning", "--no-access-log"]
@@ -78,13 +84,22 @@ def pct(values: list[float], q: float) -> float:
     return s[min(len(s) - 1, int(q * len(s)))] if s else float("nan")
 
 
-async def warm_up(base: str, ids: list[int], rounds: int) -> list[float]:
+SEASONS = [f"/api/season/{y}/{s}" for y in range(2000, 2026)
+           for s in ("winter", "spring", "summer", "fall")]
+
+
+def route_of(route: str, key: int) -> str:
+    return SEASONS[key % len(SEASONS)] if route == "season" else f"/api/outlook/{key}"
+
+
+async def warm_up(base: str, ids: list[int], rounds: int, route: str = "outlook"
+                  ) -> list[float]:
     cold: list[float] = []
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         for r in range(rounds):
             for mal_id in ids:
                 t = time.perf_counter()
-                resp = await client.get(f"/api/outlook/{mal_id}")
+                resp = await client.get(route_of(route, mal_id))
                 if r == 0:
                     cold.append((time.perf_counter() - t) * 1000)
                 resp.raise_for_status()
@@ -92,7 +107,7 @@ async def warm_up(base: str, ids: list[int], rounds: int) -> list[float]:
 
 
 async def load(base: str, ids: list[int], clients: int, seconds: float,
-               seed: int) -> tuple[list[float], int]:
+               seed: int, route: str = "outlook") -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     stop = time.monotonic() + seconds
@@ -105,7 +120,7 @@ async def load(base: str, ids: list[int], clients: int, seconds: float,
                 mal_id = rng.choice(ids)
                 t = time.perf_counter()
                 try:
-                    resp = await client.get(f"/api/outlook/{mal_id}")
+                    resp = await client.get(route_of(route, mal_id))
                     ok = resp.status_code == 200 and resp.content[:1] == b"{"
                 except httpx.HTTPError:
                     ok = False
@@ -117,19 +132,19 @@ async def load(base: str, ids: list[int], clients: int, seconds: float,
 
 
 def load_in_process(base: str, ids: list[int], clients: int, seconds: float,
-                    seed: int) -> tuple[list[float], int]:
-    return asyncio.run(load(base, ids, clients, seconds, seed))
+                    seed: int, route: str = "outlook") -> tuple[list[float], int]:
+    return asyncio.run(load(base, ids, clients, seconds, seed, route))
 
 
 def run_load(base: str, ids: list[int], clients: int, seconds: float, seed: int,
-             procs: int) -> tuple[list[float], int]:
+             procs: int, route: str = "outlook") -> tuple[list[float], int]:
     """The clients, split over ``procs`` processes: one Python process running 50 httpx
     clients saturates its core before the server does, and would measure itself."""
     if procs <= 1:
-        return load_in_process(base, ids, clients, seconds, seed)
+        return load_in_process(base, ids, clients, seconds, seed, route)
     shares = [clients // procs + (i < clients % procs) for i in range(procs)]
     with ProcessPoolExecutor(procs) as pool:
-        futures = [pool.submit(load_in_process, base, ids, n, seconds, seed * 100 + i)
+        futures = [pool.submit(load_in_process, base, ids, n, seconds, seed * 100 + i, route)
                    for i, n in enumerate(shares)]
         results = [f.result() for f in futures]
     return [x for lat, _ in results for x in lat], sum(e for _, e in results)
@@ -137,7 +152,7 @@ def run_load(base: str, ids: list[int], clients: int, seconds: float, seed: int,
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--db", type=Path, required=True)
+    ap.add_argument("--db", required=True, help="a SQLite file or a postgresql:// URL")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--workers", type=int, default=1)
@@ -145,6 +160,7 @@ def main() -> None:
                     help="client processes the --clients are spread over (default 2)")
     ap.add_argument("--ids", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--route", choices=("outlook", "season"), default="outlook")
     args = ap.parse_args()
 
     ids = pick_ids(args.db, args.ids, args.seed)
@@ -154,10 +170,12 @@ def main() -> None:
     try:
         wait_ready(base, proc)
         t = time.perf_counter()
-        cold = asyncio.run(warm_up(base, ids, rounds=2 * args.workers + 1))
-        print(f"warm-up: {len(ids)} ids in {time.perf_counter() - t:.1f} s; first request per"
-              f" id p50 {statistics.median(cold):.1f} ms, p99 {pct(cold, 0.99):.1f} ms")
-        lat, errors = run_load(base, ids, args.clients, args.seconds, args.seed, args.procs)
+        cold = asyncio.run(warm_up(base, ids, rounds=2 * args.workers + 1, route=args.route))
+        print(f"warm-up ({args.route}): {len(ids)} ids in {time.perf_counter() - t:.1f} s;"
+              f" first request per id p50 {statistics.median(cold):.1f} ms,"
+              f" p99 {pct(cold, 0.99):.1f} ms")
+        lat, errors = run_load(base, ids, args.clients, args.seconds, args.seed, args.procs,
+                               args.route)
     finally:
         proc.terminate()
         try:
@@ -166,7 +184,9 @@ def main() -> None:
             proc.kill()
     n = len(lat)
     p50, p95, p99 = pct(lat, 0.50), pct(lat, 0.95), pct(lat, 0.99)
-    print(f"workers {args.workers}, clients {args.clients} in {args.procs} process(es),"
+    kind = "PostgreSQL" if args.db.startswith(("postgresql://", "postgres://")) else "SQLite"
+    print(f"{kind}, route {args.route}, workers {args.workers}, clients {args.clients} in"
+          f" {args.procs} process(es),"
           f" {args.seconds:g} s, {len(ids)} ids")
     print(f"requests {n}  errors {errors}  throughput {n / args.seconds:.0f}/s")
     print(f"latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {max(lat):.1f}")

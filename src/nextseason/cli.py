@@ -37,7 +37,18 @@ from rich.segment import Segment
 from . import __version__
 from .errors import ConfigError, InputError, NextseasonError, NotFoundError, StoreError
 from .forecast.defaults import DEFAULT_MODEL
-from .store.db import ENV_DB, busy_error, connect_readonly, is_busy, resolve_db_path
+from .store.db import (
+    ENV_DB,
+    Location,
+    busy_error,
+    connect_readonly,
+    describe,
+    exists,
+    identity,
+    is_busy,
+    is_db_error,
+    resolve_db_path,
+)
 from .textsafe import terminal_safe
 
 if TYPE_CHECKING:
@@ -68,6 +79,9 @@ class _App(typer.Typer):
             _print_error("interrupted")
             sys.exit(130)
         except Exception as exc:  # a bug: say so plainly, without the traceback
+            if is_db_error(exc):  # PostgreSQL's (a busy server is a BusyError already)
+                _print_error("database error: " + (str(exc).strip().splitlines() or [""])[0])
+                sys.exit(1)
             _print_error(f"internal error ({type(exc).__name__}: {exc}). This is a bug in "
                          "nextseason; please report it with the command that caused it")
             sys.exit(70)
@@ -109,9 +123,10 @@ err = _SafeConsole(stderr=True, highlight=False)
 T = TypeVar("T")
 
 DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", metavar="PATH", show_default=False,
-                 help=f"Database file. Default: ${ENV_DB}, else the user data dir."),
+    str | None,
+    typer.Option("--db", metavar="PATH|URL", show_default=False,
+                 help="Database file, or a postgresql:// URL."
+                      f" Default: ${ENV_DB}, else the user data dir."),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 PlainOption = Annotated[bool, typer.Option(
@@ -172,12 +187,8 @@ def _iso_date(value: str, option: str, today: date | None = None) -> str:
     return d.isoformat()
 
 
-def _inode(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
+def _inode(path: Location) -> tuple[int, ...] | None:
+    return identity(path)
 
 
 def _opt_date(value: str | None, option: str) -> str | None:
@@ -205,7 +216,7 @@ def _write_text(output: Path, text: str) -> None:
 
 
 @contextmanager
-def _readonly(db: Path | None) -> Iterator[Any]:
+def _readonly(db: str | None) -> Iterator[Any]:
     conn = _run(lambda: connect_readonly(resolve_db_path(db)))
     try:
         yield conn
@@ -302,7 +313,8 @@ def build(
         out.print(f"{name:<18} {r.read:>7,} read {r.stored:>7,} stored"
                   + (f"  [dim](skipped {escape(skipped)})[/dim]" if skipped else ""))
     counts = ", ".join(f"{k} {v:,}" for k, v in report.counts.items())
-    out.print(f"[bold]Built[/bold] {report.db_path} ({report.size_bytes / 1e6:.1f} MB): {counts}")
+    out.print(f"[bold]Built[/bold] {escape(describe(report.db_path))}"
+              f" ({report.size_bytes / 1e6:.1f} MB): {counts}")
     if report.link_stats:
         out.print("Linker: " + ", ".join(f"{k} {v:,}" for k, v in report.link_stats.items()))
     if report.kept:
@@ -502,12 +514,12 @@ MaxBytesOption = Annotated[int, typer.Option(
     "--max-bytes", metavar="N", min=1, help="Refuse files larger than this.")]
 
 
-def _subject_finder(db: Path | None) -> Callable[[Any], tuple[str | None, int | None]]:
+def _subject_finder(db: str | None) -> Callable[[Any], tuple[str | None, int | None]]:
     """Resolve an article's show through the catalogue, if one has been built."""
     from .search.index import SearchIndex
 
     path = resolve_db_path(db)
-    if not path.exists():
+    if not exists(path):
         return lambda art: (None, None)
     from .claims.subject import resolve_subject
 
@@ -519,7 +531,7 @@ def _subject_finder(db: Path | None) -> Callable[[Any], tuple[str | None, int | 
 def _gazetteer(db: Path | str | None) -> Gazetteer | None:
     """The catalogue's names for the extractor, when there is a database."""
     path = resolve_db_path(db)
-    if not path.exists():
+    if not exists(path):
         return None
     from .claims.gazetteer import Gazetteer
 
@@ -613,8 +625,9 @@ def ingest(
         _fail(ConfigError("--workers and --scheduler apply to --engine dask"))
     strict = (not dask) if strict is None else strict
     target = resolve_db_path(db)
-    if not target.exists():
-        _fail(StoreError(f"no database at {target}. Build one first: nextseason build --data DIR"))
+    if not _run(lambda: exists(target)):
+        _fail(StoreError(f"no database at {describe(target)}. Build one first: nextseason build"
+                         " --data DIR"))
     url = _run(lambda: check_url(url))
     published = _run(lambda: _opt_date(published, "--published"))
     files = _run(lambda: expand_paths(paths))
@@ -779,17 +792,19 @@ def serve(
 
     path = resolve_db_path(db)
     _run(lambda: connect_readonly(path).close())
-    out.print(f"nextseason on http://{host}:{port}/ (database {escape(str(path))}, read-only)")
+    out.print(f"nextseason on http://{host}:{port}/ (database {escape(describe(path))},"
+              " read-only)")
     uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
 
 
-def _writable_db(db: Path | None) -> Any:
+def _writable_db(db: str | None) -> Any:
     """The database for a command that writes it: it must exist and be ours."""
     from .store.db import connect
 
     target = resolve_db_path(db)
-    if not target.exists():
-        _fail(StoreError(f"no database at {target}. Build one first: nextseason build --data DIR"))
+    if not _run(lambda: exists(target)):
+        _fail(StoreError(f"no database at {describe(target)}. Build one first: nextseason"
+                         " build --data DIR"))
     _run(lambda: connect_readonly(target).close())  # ours (never add our tables to another)
     return _run(lambda: connect(target))
 

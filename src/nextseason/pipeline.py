@@ -30,8 +30,9 @@ from .store.carry import (
 from .store.conn import Conn, atomic
 from .store.coverage import write_build_coverage
 from .store.db import foreign_key_problems
-from .store.rebuild import rebuilding
+from .store.rebuild import database_size, rebuilding
 from .store.snapshots import newest_catalogue_name, newest_snapshot_date
+from .store.url import PgUrl, is_url
 
 __all__ = ["BuildReport", "Progress", "build", "link_all", "record_states"]
 
@@ -42,7 +43,7 @@ COUNTED = ("anime", "title", "relation", "observation", "source_work", "video_sa
 
 @dataclass
 class BuildReport:
-    db_path: Path
+    db_path: Path | PgUrl  # a SQLite file, or a PostgreSQL URL
     results: dict[str, ImportResult] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     link_stats: dict[str, int] = field(default_factory=dict)
@@ -96,7 +97,7 @@ def build(
     rename; temporary files left by killed builds are removed first.
     """
     data_dir = resolve_data_dir(data)
-    target = Path(db_path)
+    target: Path | PgUrl = PgUrl(str(db_path)) if is_url(db_path) else Path(db_path)
     progress = progress or Progress()
     report = BuildReport(db_path=target)
     with rebuilding(target) as rb:
@@ -149,5 +150,5 @@ def build(
             progress.stage("recording each series' state")
             with atomic(conn):
                 report.counts["history"] = record_states(conn)
-    report.size_bytes = target.stat().st_size
+    report.size_bytes = database_size(target)
     return report

@@ -8,6 +8,7 @@ from typing import Any
 
 from ._util import marks
 from .conn import Conn
+from .dialect import any_value
 
 __all__ = ["put_observation", "observations_of", "catalogue_observations"]
 
@@ -21,7 +22,7 @@ def put_observation(conn: Conn, entity_type: str, entity_id: int, metric: str, v
         " snapshot_id) VALUES (?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (entity_type, entity_id, metric, snapshot_id)"
         " DO UPDATE SET value = excluded.value, observed_at = excluded.observed_at",
-        (entity_type, entity_id, metric, value, observed_at, snapshot_id),
+        (entity_type, entity_id, metric, any_value(conn, value), observed_at, snapshot_id),
     )
 
 

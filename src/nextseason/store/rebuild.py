@@ -1,4 +1,7 @@
-"""Writing a whole new database beside the old one and swapping it in (SQLite).
+"""Writing a whole new database beside the old one and swapping it in.
+
+On PostgreSQL (a ``postgresql://`` URL) :func:`rebuilding` builds a new schema and swaps it
+in by one transaction (:mod:`.pg_rebuild`); what follows is the SQLite file.
 
 :func:`rebuilding` gives a connection to a temporary file next to the target (the schema
 migrated, journal and syncing off: the file is thrown away if anything fails) and the old
@@ -19,15 +22,16 @@ from pathlib import Path
 
 from ..errors import StoreError
 from .db import connect, connect_readonly, fast_unsafe_writes, optimize
+from .url import is_url
 
-__all__ = ["Rebuild", "rebuilding"]
+__all__ = ["Rebuild", "rebuilding", "database_size"]
 
 
 @dataclass
 class Rebuild:
     conn: sqlite3.Connection  # the new database
     old: sqlite3.Connection | None  # the database being replaced (read-only), if any
-    tmp: Path  # where the new database is written
+    tmp: Path | str  # where the new database is written (a file, or a PostgreSQL schema)
     removed_stale: int = 0  # bytes of killed builds' temporary files removed
 
 
@@ -73,8 +77,16 @@ def _previous(target: Path) -> sqlite3.Connection | None:
 
 
 @contextmanager
-def rebuilding(target: Path) -> Iterator[Rebuild]:
-    """A new database for ``target``, swapped in atomically when the block succeeds."""
+def rebuilding(location: str | os.PathLike[str]) -> Iterator[Rebuild]:
+    """A new database for ``location`` (a path or a ``postgresql://`` URL), swapped in
+    atomically when the block succeeds."""
+    if is_url(location):
+        from .pg_rebuild import pg_rebuilding
+
+        with pg_rebuilding(str(location)) as rb:
+            yield rb
+        return
+    target = Path(location)
     target.parent.mkdir(parents=True, exist_ok=True)
     removed = 0
     for leftover in _stale_temporaries(target):
@@ -106,3 +118,12 @@ def rebuilding(target: Path) -> Iterator[Rebuild]:
     finally:
         if old is not None:
             old.close()
+
+
+def database_size(location: str | os.PathLike[str]) -> int:
+    """Bytes the database at ``location`` takes: the file, or the live schema's tables."""
+    if is_url(location):
+        from .pg_rebuild import schema_size
+
+        return schema_size(str(location))
+    return Path(location).stat().st_size

@@ -110,6 +110,7 @@ def create_app(db_path: str | Path, *, model_card: Path | None = None,
         docs_url=None, redoc_url=None,
     )
     app.state.store = store
+    app.router.add_event_handler("shutdown", store.close)
     app.add_middleware(SecurityHeaders)
 
     @app.middleware("http")

@@ -5,30 +5,41 @@ A ``build`` replaces the file and an ``ingest`` writes into it while the app run
 request the app compares the file's identity (device, inode, size, modification time) with
 what it last saw (:meth:`WebStore.changed`, one ``stat``); when it differs it drops its
 connections, the cached reports and the search index (:meth:`WebStore.reload`), so pages show
-the new sources at once."""
+the new sources at once.
+
+On PostgreSQL (a ``postgresql://`` URL) the threads share one connection pool
+(:class:`~nextseason.store.pg.PgPool`, ``psycopg_pool``) instead, and the identity is the live
+schema's object id (a rebuild swaps in a new schema) and the number of articles (an ingest
+adds some), read at most once a second."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..search.index import SearchIndex
 from ..store import connect_readonly
 from ..store.snapshots import newest_catalogue_date
+from ..store.url import PgUrl, is_url
 
 if TYPE_CHECKING:
     from ..report.outlook import OutlookReport
+    from ..store.pg import PgPool
 
 __all__ = ["WebStore"]
 
 #: How many outlook JSON bodies to keep (a body is a few kB).
 JSON_CACHE_SIZE = 8192
+#: PostgreSQL: the most sessions the app's pool opens, and how often (seconds) it asks the
+#: server whether the database changed.
+POOL_SIZE = 8
+CHECK_EVERY = 1.0
 
 
 class WebStore:
@@ -36,7 +47,16 @@ class WebStore:
                  today: Callable[[], str] | None = None) -> None:
         """``today`` gives the date answers are made on (the real date unless a test
         fixes it)."""
-        self.path = Path(db_path)
+        self.pool: PgPool | None = None
+        if is_url(db_path):
+            from ..store.pg import PgPool
+
+            self.path: Path | PgUrl = PgUrl(str(db_path))
+            self.pool = PgPool(self.path, max_size=POOL_SIZE)
+        else:
+            self.path = Path(db_path)
+        self._checked = 0.0
+        self._last: tuple[int, ...] | None = None
         self.today: Callable[[], str] = today or (lambda: date.today().isoformat())
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -48,11 +68,29 @@ class WebStore:
         self.index = SearchIndex.from_db(self.conn())  # also checks the database opens
 
     def _identity(self) -> tuple[int, ...] | None:
+        if self.pool is not None:
+            return self._pg_identity()
+        assert isinstance(self.path, Path)
         try:
             st = self.path.stat()
         except OSError:
             return None
         return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def _pg_identity(self) -> tuple[int, ...] | None:
+        now = time.monotonic()
+        if now - self._checked < CHECK_EVERY and self._last is not None:
+            return self._last
+        assert self.pool is not None
+        from ..store.pg import live_identity
+
+        self._checked, self._last = now, live_identity(self.pool)
+        return self._last
+
+    def close(self) -> None:
+        """Close the pool (PostgreSQL); SQLite connections close with their threads."""
+        if self.pool is not None:
+            self.pool.close()
 
     def changed(self) -> bool:
         """Whether the database file changed since it was last (re)loaded (cheap)."""
@@ -71,10 +109,12 @@ class WebStore:
             self.index = SearchIndex.from_db(self.conn())
             self._seen = seen
 
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Any:
         """This thread's read-only connection (sqlite3 connections stay in their thread),
-        reopened after the database changed."""
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        reopened after the database changed; on PostgreSQL the shared pool."""
+        if self.pool is not None:
+            return self.pool
+        conn: Any = getattr(self._local, "conn", None)
         if conn is not None and self._local.generation != self._generation:
             conn.close()
             conn = None

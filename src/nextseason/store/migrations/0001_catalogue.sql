@@ -212,9 +212,19 @@ CREATE VIEW adaptation AS
     FROM relation WHERE kind = 'Adaptation' AND to_type = 'manga';
 
 -- What search reads: every alias with the show's newest member count.
+-- (PostgreSQL's observation.value is JSONB: its members count is read as a number there.)
+-- only: sqlite
 CREATE VIEW search_alias AS
     SELECT t.mal_id, t.title, t.kind, t.norm,
            COALESCE((SELECT o.value FROM observation o
+                     WHERE o.entity_type = 'anime' AND o.entity_id = t.mal_id
+                       AND o.metric = 'members'
+                     ORDER BY o.observed_at DESC LIMIT 1), 0) AS members
+    FROM title t;
+-- only: postgresql
+CREATE VIEW search_alias AS
+    SELECT t.mal_id, t.title, t.kind, t.norm,
+           COALESCE((SELECT CAST(o.value AS NUMERIC) FROM observation o
                      WHERE o.entity_type = 'anime' AND o.entity_id = t.mal_id
                        AND o.metric = 'members'
                      ORDER BY o.observed_at DESC LIMIT 1), 0) AS members
