@@ -104,11 +104,12 @@ def read_coverage(conn: Conn, *, until: str | None = None) -> list[Coverage]:
     """Every coverage row (of snapshots dated on or before ``until``), newest first within a
     topic, topics in :data:`TOPICS` order."""
     try:
+        # the condition only when there is a date: PostgreSQL cannot type a bare "? IS NULL"
+        where, params = (" WHERE c.up_to <= ?", (until,)) if until is not None else ("", ())
         rows = conn.execute(
             "SELECT c.topic, s.name, s.kind, c.source, c.up_to, c.entries, c.scope"
             " FROM coverage c JOIN snapshot s ON s.id = c.snapshot_id"
-            " WHERE (? IS NULL OR c.up_to <= ?) ORDER BY c.up_to DESC, s.id DESC",
-            (until, until)).fetchall()
+            + where + " ORDER BY c.up_to DESC, s.id DESC", params).fetchall()
     except Exception as exc:  # a database opened read-only before migration 0007: no rows
         if "coverage" not in str(exc):
             raise
