@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from ..live.records import RemoteAnime
 from ..search.normalize import normalize
 from .conn import Conn
+from .observations import put_observation
 
 __all__ = ["LIVE_KIND", "StoredLive", "content_hash", "find_same_content", "snapshot_name",
            "write_live_snapshot", "live_snapshots", "anilist_to_mal", "known_ids",
@@ -165,15 +166,10 @@ def write_live_snapshot(conn: Conn, source: str, records: Sequence[RemoteAnime],
                 (mal_id, text, kind, _TITLE_LANG[kind], normalize(text), snap))
         for metric in FIGURES:
             if metric in r.figures and r.figures[metric] is not None:
-                conn.execute(
-                    "INSERT INTO observation (entity_type, entity_id, metric, value,"
-                    " observed_at, snapshot_id) VALUES ('anime', ?, ?, ?, ?, ?)",
-                    (mal_id, metric, r.figures[metric], as_of, snap))
+                # through the one writer: the value is JSONB on PostgreSQL
+                put_observation(conn, "anime", mal_id, metric, r.figures[metric], as_of, snap)
         if r.status:
-            conn.execute(
-                "INSERT INTO observation (entity_type, entity_id, metric, value, observed_at,"
-                " snapshot_id) VALUES ('anime', ?, 'status', ?, ?, ?)",
-                (mal_id, r.status, as_of, snap))
+            put_observation(conn, "anime", mal_id, "status", r.status, as_of, snap)
         for kind, names in (("studio", r.studios), ("genre", r.genres), ("theme", r.themes),
                             ("demographic", r.demographics)):
             for tag in dict.fromkeys(names):
