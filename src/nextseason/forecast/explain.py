@@ -123,7 +123,16 @@ def comparables_for(conn: Conn, fitted: Fitted, X: pd.DataFrame,
         same = (chunk[src_cols].to_numpy()[:, None, :] == Psrc[None, :, :]).all(axis=2)
         d = d + np.where(same, 0.0, 4.0)
         d[chunk.index.to_numpy()[:, None] == ids[None, :]] = np.inf  # never itself
-        picks.extend(np.argsort(d, axis=1, kind="stable")[:, :k])
+        # the k nearest in the order a stable sort of each row gives (ties: the lower
+        # index), without sorting whole rows: only those within the k-th distance
+        kk = min(k, d.shape[1])
+        if kk == 0:
+            picks.extend(np.empty((len(d), 0), dtype=int))
+            continue
+        kth = np.partition(d, kk - 1, axis=1)[:, kk - 1]
+        for row, limit in zip(d, kth, strict=True):
+            near = np.flatnonzero(row <= limit)
+            picks.append(near[np.argsort(row[near], kind="stable")][:kk])
     wanted = sorted({int(ids[j]) for row in picks for j in row})
     titles: dict[int, str] = {}
     for i in range(0, len(wanted), 900):
