@@ -192,12 +192,17 @@ def _template(path: Path | None, work: Path) -> Path:
 
 def _pg_clear(url: str) -> None:
     """Delete the synthetic articles from the PostgreSQL database (between runs)."""
-    import psycopg
+    from nextseason.store import connect
+    from nextseason.store.conn import atomic
 
-    with psycopg.connect(url) as conn:
-        conn.execute("DELETE FROM claim WHERE article_id IN "
-                     "(SELECT id FROM article WHERE url LIKE %s)", (SITE + "/%",))
-        conn.execute("DELETE FROM article WHERE url LIKE %s", (SITE + "/%",))
+    conn = connect(url)  # the store's connection: its schema, its placeholders
+    try:
+        with atomic(conn):
+            conn.execute("DELETE FROM claim WHERE article_id IN "
+                         "(SELECT id FROM article WHERE url LIKE ?)", (SITE + "/%",))
+            conn.execute("DELETE FROM article WHERE url LIKE ?", (SITE + "/%",))
+    finally:
+        conn.close()
 
 
 def _claims_digest(db: Path) -> str:
