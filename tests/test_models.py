@@ -342,3 +342,30 @@ def test_boosted_hazard_on_a_share_of_the_negatives(train, test_set):
     for bad in (0.0, 1.5):
         with pytest.raises(ValueError, match="negatives"):
             DiscreteTimeHazard(negatives=bad).fit(*train)
+
+
+def test_boosted_trees_use_the_idle_cores(monkeypatch):
+    from nextseason.forecast import models_dt
+
+    monkeypatch.setattr(models_dt.os, "sched_getaffinity", lambda pid: {0, 1})
+    for load, threads in [(0.2, 2), (1.0, 2), (1.4, 2), (1.6, 1), (3.0, 1), (9.0, 1)]:
+        monkeypatch.setattr(models_dt.os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert models_dt.gbm_threads() == threads, load
+
+    def no_load() -> tuple[float, float, float]:
+        raise OSError("no load average")
+
+    monkeypatch.setattr(models_dt.os, "getloadavg", no_load)
+    assert models_dt.gbm_threads() == 1
+
+
+def test_boosted_forecasts_do_not_depend_on_the_thread_count(monkeypatch, small):
+    from nextseason.forecast import models_dt
+
+    X, d, e, s = small
+    got = []
+    for threads in (1, 2):
+        monkeypatch.setattr(models_dt, "gbm_threads", lambda threads=threads: threads)
+        m = make_model("gbm", step=1.0, negatives=0.5).fit(X, d, e, s)
+        got.append(m.predict_within(X, np.ones(len(X)), [1.0, 3.0]))
+    np.testing.assert_allclose(got[0], got[1], rtol=0, atol=1e-12)

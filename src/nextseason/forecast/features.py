@@ -97,19 +97,34 @@ _ANIME_SOURCE_KIND = {"Light novel": "light novel", "Novel": "novel", "Web novel
 GENRES = ("Action", "Adventure", "Comedy", "Drama", "Fantasy", "Romance", "Sci-Fi",
           "Slice of Life", "Sports", "Supernatural", "Mystery", "Ecchi")
 DEMOGRAPHICS = ("Shounen", "Seinen", "Shoujo", "Josei", "Kids")
+#: the source-type groups of the ``src_*`` one-hot features
+_SOURCE_KINDS = ("manga", "light_novel", "novel", "game", "original", "other")
+
+
+def _genre_feature(genre: str) -> str:
+    return "genre_" + genre.lower().replace(" ", "_").replace("-", "_")
+
 
 FEATURES: tuple[str, ...] = (
     "pop_pct", "score_pct", "score_missing", "log_members", "log_scored_by", "members_growth",
     "growth_missing", "figures_unknown", "log_episodes", "cours", "series_cours", "installment",
     "is_part", "is_ona",
     "end_year",
-    *(f"src_{g}" for g in ("manga", "light_novel", "novel", "game", "original", "other")),
+    *(f"src_{g}" for g in _SOURCE_KINDS),
     "src_linked", "src_finished", "src_years", "src_volumes_left", "src_left_ratio",
     "side_stories", "relations_unknown", "log_sales", "sales_missing", "sales_unknown",
     "studio_rate",
     *(f"demo_{d.lower()}" for d in DEMOGRAPHICS),
-    *("genre_" + g.lower().replace(" ", "_").replace("-", "_") for g in GENRES),
+    *(_genre_feature(g) for g in GENRES),
 )
+
+
+_GENRE_FEATURES = tuple((g, _genre_feature(g)) for g in GENRES)
+#: the features that do not depend on the row's date
+_STATIC: tuple[str, ...] = (
+    "log_episodes", "cours", "series_cours", "installment", "is_part", "is_ona",
+    "relations_unknown", *(f"src_{g}" for g in _SOURCE_KINDS),
+    *(f"demo_{d.lower()}" for d in DEMOGRAPHICS), *(_genre_feature(g) for g in GENRES))
 
 
 def _cohort_pct(series_rows: pd.DataFrame, column: str) -> pd.Series:
@@ -220,27 +235,47 @@ def compute_features(
                 for m, e in col["episodes"].items()}
     out = np.zeros((n, len(FEATURES)))
     pos = {f: i for i, f in enumerate(FEATURES)}
+    static_at = np.array([pos[k] for k in _STATIC])
+    # what does not change with the row's date, once per installment (a training set holds
+    # each installment once per landmark look)
+    static: dict[int, tuple[np.ndarray, list[int], int, Any, Any]] = {}
     for i, mal_id in enumerate(rows):
+        got = static.get(mal_id)
+        if got is None:
+            chain = _chain_ids(prev, mal_id)
+            eps = col["episodes"][mal_id]
+            eps = eps if pd.notna(eps) and eps > 0 else 12.0
+            series_cours = sum(cours_of.get(m, 1) for m in chain if m in cours_of)
+            group = _SOURCE_GROUPS.get(str(col["source_type"][mal_id]), "other")
+            start = col["start"][mal_id]
+            demos, genres = col["demographics"][mal_id], col["genres"][mal_id]
+            fixed: dict[str, float] = {
+                "log_episodes": math.log1p(eps),
+                "cours": float(min(math.ceil(eps / 13), 8)),
+                "series_cours": float(min(series_cours, 20)),
+                "installment": float(min(ch.season.get(mal_id, ch.installment.get(mal_id, 1)),
+                                         6)),
+                "is_part": float(mal_id in ch.part),
+                "is_ona": float(col["type"][mal_id] == "ONA"),
+                "relations_unknown": float(
+                    relations_until is None or (pd.notna(start) and start > relations_until)),
+            }
+            for g in _SOURCE_KINDS:
+                fixed[f"src_{g}"] = float(group == g)
+            for d in DEMOGRAPHICS:
+                fixed[f"demo_{d.lower()}"] = float(d in demos or d in genres)
+            for g, name in _GENRE_FEATURES:
+                fixed[name] = float(g in genres)
+            got = static[mal_id] = (np.array([fixed[k] for k in _STATIC]), chain,
+                                    series_cours, col["end"][mal_id],
+                                    col["source_type"][mal_id])
+        vec, chain, series_cours, end, source_type = got
+        out[i, static_at] = vec
         day = pd.Timestamp(dates[i])
+        today = day.isoformat()[:10]
         year = int(years[i])
-        chain = _chain_ids(prev, mal_id)
-        eps = col["episodes"][mal_id]
-        eps = eps if pd.notna(eps) and eps > 0 else 12.0
-        cours = math.ceil(eps / 13)
-        series_cours = sum(cours_of.get(m, 1) for m in chain if m in cours_of)
-        group = _SOURCE_GROUPS.get(str(col["source_type"][mal_id]), "other")
-        end = col["end"][mal_id]
-        start = col["start"][mal_id]
         fig = figures.get(int(snap_at[i]), {}).get(mal_id)
-        f: dict[str, float] = {
-            "log_episodes": math.log1p(eps),
-            "cours": float(min(cours, 8)),
-            "series_cours": float(min(series_cours, 20)),
-            "installment": float(min(ch.season.get(mal_id, ch.installment.get(mal_id, 1)), 6)),
-            "is_part": float(mal_id in ch.part),
-            "is_ona": float(col["type"][mal_id] == "ONA"),
-            "end_year": float((end.year if pd.notna(end) else year) - 2000),
-        }
+        f: dict[str, float] = {"end_year": float((end.year if pd.notna(end) else year) - 2000)}
         if fig is None:
             f.update(pop_pct=0.0, score_pct=0.5, score_missing=1.0, log_members=0.0,
                      log_scored_by=0.0, members_growth=0.0, growth_missing=1.0,
@@ -257,13 +292,10 @@ def compute_features(
                 members_growth=(math.log((members + 1) / (members_prev + 1))
                                 if growth_ok else 0.0),
                 growth_missing=float(not growth_ok), figures_unknown=0.0)
-        for g in ("manga", "light_novel", "novel", "game", "original", "other"):
-            f[f"src_{g}"] = float(group == g)
-        f.update(_source_features(works, chain, col["source_type"][mal_id], series_cours,
-                                  year))
+        f.update(_source_features(works, chain, source_type, series_cours, year))
         f["side_stories"] = float(min(sum(
             1 for m in chain for b, first in side_links.get(m, ())
-            if first <= day.isoformat()[:10]
+            if first <= today
             or (pd.notna(starts_any.get(b)) and starts_any[b] <= day)), 10))
         sale = max((v for m in chain if (v := _sale_by(sales, m, year)) is not None),
                    default=None)
@@ -271,15 +303,8 @@ def compute_features(
         f["log_sales"] = math.log1p(sale) if sale is not None else 0.0
         f["sales_missing"] = float(sale is None and not uncovered)
         f["sales_unknown"] = float(uncovered)
-        f["relations_unknown"] = float(
-            relations_until is None or (pd.notna(start) and start > relations_until))
         f["studio_rate"] = studio(i, col["studios"][mal_id],
                                   mal_id if leave_out_own_series else None)
-        demos, genres = col["demographics"][mal_id], col["genres"][mal_id]
-        for d in DEMOGRAPHICS:
-            f[f"demo_{d.lower()}"] = float(d in demos or d in genres)
-        for g in GENRES:
-            f["genre_" + g.lower().replace(" ", "_").replace("-", "_")] = float(g in genres)
         for k, v in f.items():
             out[i, pos[k]] = v
     return pd.DataFrame(out, index=pd.Index(rows, name="mal_id"), columns=list(FEATURES))
