@@ -47,6 +47,7 @@ from .store.db import (
     identity,
     is_busy,
     is_db_error,
+    require_current,
     resolve_db_path,
 )
 from .textsafe import terminal_safe
@@ -215,9 +216,21 @@ def _write_text(output: Path, text: str) -> None:
         raise ConfigError(f"-o {output}: cannot write ({exc.strerror or exc})") from None
 
 
+def _open_current(path: Location) -> Any:
+    """Open ``path`` read-only; an error if an older nextseason made it (see ``migrate``)."""
+    conn = connect_readonly(path)
+    try:
+        require_current(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 @contextmanager
 def _readonly(db: str | None) -> Iterator[Any]:
-    conn = _run(lambda: connect_readonly(resolve_db_path(db)))
+    path = resolve_db_path(db)
+    conn = _run(lambda: _open_current(path))
     try:
         yield conn
     finally:
@@ -791,7 +804,7 @@ def serve(
     from .web.app import create_app
 
     path = resolve_db_path(db)
-    _run(lambda: connect_readonly(path).close())
+    _run(lambda: _open_current(path).close())
     out.print(f"nextseason on http://{host}:{port}/ (database {escape(describe(path))},"
               " read-only)")
     uvicorn.run(create_app(path), host=host, port=port, log_level="warning")
@@ -903,6 +916,26 @@ def refresh(
             before = report.status_before.get(m)
             if before is not None and before != after:
                 out.print(f"  MAL {m}: {before} → [bold]{after}[/bold]")
+
+
+@app.command()
+def migrate(db: DbOption = None) -> None:
+    """Bring a database made by an older nextseason up to date: adds the tables and columns
+    this version reads, and keeps everything in it (articles, claims, the watchlist)."""
+    from .store.db import connect
+    from .store.migrations import pending
+
+    target = resolve_db_path(db)
+    if not _run(lambda: exists(target)):
+        _fail(StoreError(f"no database at {describe(target)}. Build one first: nextseason"
+                         " build --data DIR"))
+    with contextlib.closing(_run(lambda: connect_readonly(target))) as ro:  # ours?
+        todo = _run(lambda: pending(ro))
+    if not todo:
+        out.print(f"{escape(describe(target))} is up to date")
+        return
+    _run(lambda: connect(target).close())  # applies them, each in its own transaction
+    out.print(f"{escape(describe(target))}: applied {', '.join(todo)}")
 
 
 watch_app = typer.Typer(help="The shows you follow: add, remove, list.", no_args_is_help=True)

@@ -91,10 +91,11 @@ class DiscreteTimeHazard(SurvivalModel):
     ``**params`` override the classifier's defaults.
 
     ``negatives`` (0 < share ≤ 1): keep this share of the person-periods without an event,
-    drawn at random (seeded, so a fit is repeatable), each weighted by ``1 / negatives``;
-    every event is kept. The weighted loss is the full one in expectation, and the fit is
-    that much cheaper: events are rare (about 2 % of person-periods), so the negatives carry
-    the cost, not the information.
+    drawn at random (seeded by ``seed``, so a fit is repeatable), each weighted by
+    ``1 / negatives``; every event is kept. The weighted loss is the full one in expectation,
+    and the fit is that much cheaper: events are rare (about 2 % of person-periods), so the
+    negatives carry the cost, not the information. A different ``seed`` draws other
+    negatives: ``bench_forecast.py --seeds`` shows how much the scores move with it.
 
     ``S(t|x)`` multiplies ``1 - h_j(x)`` over the intervals ``[j*step, (j+1)*step)`` before ``t``;
     inside an interval the hazard is taken linearly in the fraction covered. Past
@@ -108,12 +109,13 @@ class DiscreteTimeHazard(SurvivalModel):
 
     def __init__(self, classifier: str = "gbm", step: float = 0.5,
                  max_years: float = EVER_YEARS, negatives: float = 1.0, bags: int = 1,
-                 **params: Any) -> None:
+                 seed: int = 0, **params: Any) -> None:
         self.classifier = classifier
         self.step = step
         self.max_years = max_years
         self.negatives = negatives
         self.bags = bags
+        self.seed = seed
         self.params = params
 
     def _make_classifier(self, features: list[str]) -> Any:
@@ -147,7 +149,7 @@ class DiscreteTimeHazard(SurvivalModel):
         for bag in range(self.bags if self.negatives < 1 else 1):
             r, t, lab, w = rows, start, label, weight
             if self.negatives < 1:
-                rng = np.random.default_rng(bag)
+                rng = np.random.default_rng(self.seed + bag)
                 keep = (label == 1) | (rng.random(len(label)) < self.negatives)
                 r, t, lab = rows[keep], start[keep], label[keep]
                 w = np.where(lab == 1, weight[keep], weight[keep] / self.negatives)

@@ -16,13 +16,13 @@ import platformdirs
 
 from ..errors import BusyError, StoreError
 from .conn import Conn, dialect
-from .migrations import apply_migrations
+from .migrations import apply_migrations, pending
 from .url import PgUrl, is_url
 
 __all__ = ["default_db_path", "resolve_db_path", "connect", "connect_readonly", "is_busy",
            "busy_error", "BUSY_TIMEOUT", "Location", "PgUrl", "is_url", "describe", "exists",
            "identity", "is_db_error", "table_names", "table_columns", "foreign_key_problems",
-           "fast_unsafe_writes", "optimize"]
+           "fast_unsafe_writes", "optimize", "require_current"]
 
 #: Where a database is: a SQLite file, or a PostgreSQL URL (with its schema).
 Location = Path | PgUrl
@@ -137,6 +137,19 @@ def connect_readonly(path: str | os.PathLike[str]) -> Any:
     if "anime" not in names or "_migrations" not in names:
         raise StoreError(f"{p}: not a nextseason database (no catalogue tables)")
     return conn
+
+
+def require_current(conn: Any, location: str | os.PathLike[str]) -> None:
+    """Raise :class:`StoreError` when the database lacks migrations this version ships (it
+    was made by an older nextseason): readers would fail on the tables it does not have."""
+    missing = pending(conn)
+    if missing:
+        where = describe(location)
+        raise StoreError(
+            f"{where} was made by an older version of nextseason: it lacks the schema changes "
+            f"{', '.join(missing)}. Bring it up to date (this adds tables and columns and "
+            f"keeps everything in it): nextseason migrate --db "
+            f"{'URL' if is_url(location) else where}")
 
 
 def _pg_readonly(url: PgUrl) -> Any:

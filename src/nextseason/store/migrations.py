@@ -22,7 +22,7 @@ from ..errors import BusyError, MigrationError, StoreError
 from .conn import atomic, dialect
 from .dialect import statements
 
-__all__ = ["available", "apply_migrations", "applied"]
+__all__ = ["available", "apply_migrations", "applied", "pending"]
 
 
 def available() -> list[tuple[str, str]]:
@@ -48,6 +48,12 @@ def applied(conn: Any) -> list[str]:
     if not _has_migrations_table(conn):
         return []
     return [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY name")]
+
+
+def pending(conn: Any) -> list[str]:
+    """The migrations this version ships that the database has not had, in order."""
+    done = set(applied(conn))
+    return [name for name, _ in available() if name not in done]
 
 
 def apply_migrations(conn: Any) -> list[str]:
