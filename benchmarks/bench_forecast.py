@@ -2,6 +2,7 @@
 
     python benchmarks/bench_forecast.py --db .dev/bench.db [--report-dir reports]
     python benchmarks/bench_forecast.py --db .dev/bench.db --build-step   # the build's step only
+    python benchmarks/bench_forecast.py --db .dev/bench.db --seeds 6      # the scores' fit luck
 
 ``--build-step`` times the build's forecasting step (``precompute_forecasts``: training on the
 newest snapshot, forecasting every series, storing statuses, factors and comparables) on a
@@ -35,9 +36,14 @@ def main() -> int:
     ap.add_argument("--report-dir", default=None, help="also write the model card here")
     ap.add_argument("--build-step", action="store_true",
                     help="time the build's forecasting step instead of the backtest")
+    ap.add_argument("--seeds", type=int, default=0, metavar="K",
+                    help="instead: refit with K draws of the boosted trees' negatives (seeds"
+                         " 0..K-1) and print how the default model's scores move")
     args = ap.parse_args()
     if args.build_step:
         return build_step(Path(args.db))
+    if args.seeds:
+        return seeds(Path(args.db), args.seeds)
     conn = connect_readonly(args.db)
     cpu0 = time.process_time()
     result = run_backtest(conn, progress=lambda m: print(f"  … {m}", file=sys.stderr))
@@ -79,6 +85,45 @@ def main() -> int:
     return 0 if ok else 1
 
 
+def seeds(db: Path, k: int) -> int:
+    """The default model's primary-population scores at each origin, refitted with ``k``
+    draws of the negatives the boosted trees keep (``DiscreteTimeHazard(seed=...)``): the
+    part of a score that is the luck of one fit, beside the bootstrap interval (which holds
+    the fit fixed and resamples the series)."""
+    import numpy as np
+
+    from nextseason.forecast import backtest
+
+    if k < 1:
+        print("--seeds must be at least 1", file=sys.stderr)
+        return 2
+    conn = connect_readonly(db)
+    base = dict(backtest.MODEL_PARAMS["gbm"])
+    got: dict[tuple[str, str], list[float]] = {}
+    for seed in range(k):
+        backtest.MODEL_PARAMS["gbm"] = {**base, "seed": seed}
+        try:
+            result = run_backtest(conn, previous=False, n_boot=20,
+                                  progress=lambda m, seed=seed: print(
+                                      f"  … seed {seed}: {m}", file=sys.stderr))
+        finally:
+            backtest.MODEL_PARAMS["gbm"] = base
+        t = result.table()
+        rows = t[(t["horizon"] == result.main_horizon) & (t["subset"] == "primary")
+                 & (t["model"] == DEFAULT_MODEL)]
+        for r in rows.itertuples():
+            for metric in ("auc", "brier_skill", "ici"):
+                got.setdefault((r.origin, metric), []).append(float(getattr(r, metric)))
+            print(f"seed {seed}: {r.origin} AUC {r.auc:.3f}, Brier skill {r.brier_skill:+.3f},"
+                  f" ICI {r.ici:.3f}", flush=True)
+    print(f"\n{DEFAULT_MODEL} on the primary population over {k} draws of the negatives:")
+    for (origin, metric), values in sorted(got.items()):
+        v = np.array(values)
+        print(f"  {origin} {metric:<12} mean {v.mean():+.3f}, range {v.min():+.3f} to"
+              f" {v.max():+.3f} (seed 0, the default: {v[0]:+.3f})")
+    return 0
+
+
 def build_step(db: Path) -> int:
     import shutil
     import tempfile
@@ -94,7 +139,7 @@ def build_step(db: Path) -> int:
         threads = gbm_threads()
         t0, cpu0 = time.perf_counter(), time.process_time()
         n = precompute_forecasts(conn, progress=lambda m: print(
-            f"  … {time.perf_counter() - t0:5.1f} s {m}", file=sys.stderr))
+            f"  … {time.perf_counter() - t0:5.1f} s {m}", file=sys.stderr)).count
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         conn.close()
     print(f"build's forecasting step: {n:,} series forecast in {wall:.1f} s wall,"

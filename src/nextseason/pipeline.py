@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import NextseasonError, ShrinkError
 from .ingest.context import ImportResult
@@ -33,6 +34,9 @@ from .store.db import foreign_key_problems
 from .store.rebuild import database_size, rebuilding
 from .store.snapshots import newest_catalogue_name, newest_snapshot_date
 from .store.url import PgUrl, is_url
+
+if TYPE_CHECKING:
+    from .forecast.precompute import Precomputed
 
 __all__ = ["BuildReport", "Progress", "build", "link_all", "record_states"]
 
@@ -65,16 +69,19 @@ def link_all(conn: Conn) -> dict[str, int]:
     return stats
 
 
-def record_states(conn: Conn) -> int:
-    """Each series' state as of the newest source, where it changed (series_history)."""
+def record_states(conn: Conn, known: Precomputed | None = None) -> int:
+    """Each series' state as of the newest source, where it changed (series_history);
+    ``known``: the forecasting step's result, whose statuses are reused when they are as of
+    the same date."""
     from .link.status import SOURCE_NAMES
     from .track.state import all_series_members, record_states
 
     newest, catalogue = newest_snapshot_date(conn), newest_catalogue_name(conn)
     if not newest or not catalogue:
         return 0
+    statuses = known.statuses if known is not None and known.today == newest else None
     return record_states(conn, all_series_members(conn), newest, snapshot=catalogue,
-                         source=f"{SOURCE_NAMES['catalogue']} (build)")
+                         source=f"{SOURCE_NAMES['catalogue']} (build)", statuses=statuses)
 
 
 def build(
@@ -117,11 +124,13 @@ def build(
             write_build_coverage(conn)
         progress.stage("linking sequels and franchises")
         report.link_stats = link_all(conn)
+        precomputed = None
         if forecasts:
             from .forecast.precompute import precompute_forecasts
 
             progress.stage("forecasting (trains the model on the newest snapshot)")
-            report.counts["forecasts"] = precompute_forecasts(conn, progress=progress.stage)
+            precomputed = precompute_forecasts(conn, progress=progress.stage)
+            report.counts["forecasts"] = precomputed.count
         if after_import:
             after_import(conn)
         progress.stage("checking")
@@ -149,6 +158,6 @@ def build(
         if forecasts:
             progress.stage("recording each series' state")
             with atomic(conn):
-                report.counts["history"] = record_states(conn)
+                report.counts["history"] = record_states(conn, precomputed)
     report.size_bytes = database_size(target)
     return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import DataMissingError
@@ -30,18 +30,31 @@ from .defaults import DEFAULT_MODEL
 from .explain import comparables_for, factors_for
 from .predict import HORIZONS, fit_at, predict_rows
 
-__all__ = ["precompute_forecasts", "forecast_records", "recompute_forecasts", "CURVE_YEARS"]
+__all__ = ["precompute_forecasts", "Precomputed", "forecast_records", "recompute_forecasts",
+           "CURVE_YEARS"]
 
 #: the forecast curve is stored at these horizons (years from the forecast date)
 CURVE_YEARS = tuple(round(0.25 * i, 2) for i in range(0, 41))
 
 
+@dataclass
+class Precomputed:
+    """What :func:`precompute_forecasts` did: the forecasts stored, and every series' status
+    (by its latest installment) as of ``today``, for a caller that needs them too (the build
+    records each series' state from them instead of working them out again)."""
+
+    count: int = 0
+    today: str | None = None
+    statuses: dict[int, SeriesStatus] = field(default_factory=dict)
+
+
 def precompute_forecasts(conn: Conn, *, model: str = DEFAULT_MODEL,
-                         progress: Callable[[str], None] = lambda m: None) -> int:
-    """Fit, forecast every eligible series, and rewrite the forecast tables. Returns the count."""
+                         progress: Callable[[str], None] = lambda m: None) -> Precomputed:
+    """Fit, forecast every eligible series, and rewrite the forecast tables."""
     as_of = data_end(conn)
     if as_of is None:
-        return 0
+        return Precomputed()
+    today = status_date(conn, as_of)
     progress("training the forecast model")
     state = catalogue_state(conn, as_of)
     try:
@@ -49,21 +62,20 @@ def precompute_forecasts(conn: Conn, *, model: str = DEFAULT_MODEL,
         fitted = fit_at(conn, as_of, model, use_cache=False, save=True, state=state)
     except DataMissingError as exc:  # a catalogue too small to learn from: no forecasts
         ds = build_dataset(conn, as_of, state=state)
-        statuses = series_statuses(conn, set(ds.latest_of.values()),
-                                   status_date(conn, as_of))
+        statuses = series_statuses(conn, set(ds.latest_of.values()), today)
         _write(conn, [], [(m, latest, f"no forecast: {exc}") for m, latest in
                           ds.latest_of.items()], statuses)
-        return 0
+        return Precomputed(0, today, statuses)
     # every series' status as of the forecast date, from every dated source: no forecast for
     # a series whose continuation a dated source lists (announced or airing; it keeps the
     # evidence as its reason), and the status and next entry are stored for the readers
     full = build_dataset(conn, as_of, state=state)
-    statuses = series_statuses(conn, set(full.latest_of.values()), status_date(conn, as_of))
+    statuses = series_statuses(conn, set(full.latest_of.values()), today)
     ds = drop_announced(conn, full, statuses=statuses)
     progress(f"forecasting {len(ds.X):,} series")
     records, series = forecast_records(conn, fitted, ds, model)
     _write(conn, records, series, statuses)
-    return len(records)
+    return Precomputed(len(records), today, statuses)
 
 
 def forecast_records(conn: Conn, fitted: Any, ds: Dataset, model: str

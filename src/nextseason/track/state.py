@@ -8,9 +8,9 @@ touched as of the refresh date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from ..link.status import series_status
+from ..link.status import SeriesStatus, series_status
 from ..store.conn import Conn
 from ..store.history import (
     SeriesState,
@@ -34,10 +34,11 @@ def _start(conn: Conn, mal_id: int) -> str | None:
 
 
 def series_state(conn: Conn, mal_id: int, today: str, *, snapshot: str,
-                 source: str) -> SeriesState | None:
+                 source: str, status: SeriesStatus | None = None) -> SeriesState | None:
     """The state of the series ``mal_id`` belongs to as of ``today`` (None: not part of a
-    TV/ONA series)."""
-    st = series_status(conn, mal_id, today)
+    TV/ONA series); ``status``: its :func:`series_status` as of ``today``, when the caller
+    has it."""
+    st = status if status is not None else series_status(conn, mal_id, today)
     if not st.series:
         return None
     ev = st.evidence[0] if st.evidence else None
@@ -60,15 +61,18 @@ def all_series_members(conn: Conn) -> list[int]:
 
 
 def record_states(conn: Conn, mal_ids: Iterable[int], today: str, *,
-                  snapshot: str, source: str) -> int:
+                  snapshot: str, source: str,
+                  statuses: Mapping[int, SeriesStatus] | None = None) -> int:
     """Record the state of each series ``mal_ids`` belong to (inside the caller's
-    transaction), where it changed. Returns the rows written."""
+    transaction), where it changed. Returns the rows written. ``statuses``: series'
+    statuses as of ``today`` already worked out, by installment id (the others are asked)."""
     states: dict[int, SeriesState] = {}
     seen: set[int] = set()
     for m in mal_ids:
         if m in seen:
             continue
-        s = series_state(conn, m, today, snapshot=snapshot, source=source)
+        s = series_state(conn, m, today, snapshot=snapshot, source=source,
+                         status=(statuses or {}).get(m))
         seen.add(m)
         if s is not None:
             states[s.series_id] = s
