@@ -59,21 +59,20 @@ _MARKS = ", ".join("?" * len(ANIME_COLUMNS))
 
 # --- writes (the importers') --------------------------------------------------------------
 
-def upsert_anime(conn: Conn, mal_id: int, snapshot_id: int, values: Sequence[Any]) -> None:
+def upsert_anime(conn: Conn, mal_id: int, snapshot_id: int, values: Sequence[Any], *,
+                 keep_missing: bool = False) -> None:
     """One show as a snapshot lists it (``values`` in :data:`ANIME_COLUMNS` order). The
     ``anime`` row keeps the newest snapshot's values and the earliest snapshot that listed
-    it; a season year the newer snapshot lacks is kept."""
+    it; a season year the newer snapshot lacks is kept. ``keep_missing`` (a live refresh,
+    whose answer may leave fields out): every value the newer snapshot lacks (NULL) keeps
+    the old one; the title is always taken."""
+    sets = ", ".join(
+        f"{c} = excluded.{c}" if c == "title" or not (keep_missing or c == "season_year")
+        else f"{c} = COALESCE(excluded.{c}, anime.{c})" for c in ANIME_COLUMNS)
     conn.execute(
         f"""INSERT INTO anime (mal_id, {_COLS}, first_snapshot, last_snapshot)
            VALUES (?, {_MARKS}, ?, ?)
-           ON CONFLICT (mal_id) DO UPDATE SET
-             title = excluded.title, type = excluded.type, source_type = excluded.source_type,
-             episodes = excluded.episodes, start_date = excluded.start_date,
-             start_precision = excluded.start_precision, end_date = excluded.end_date,
-             end_precision = excluded.end_precision, status = excluded.status,
-             rating = excluded.rating, season = excluded.season,
-             season_year = COALESCE(excluded.season_year, anime.season_year),
-             last_snapshot = excluded.last_snapshot
+           ON CONFLICT (mal_id) DO UPDATE SET {sets}, last_snapshot = excluded.last_snapshot
            WHERE (SELECT as_of FROM snapshot WHERE id = excluded.last_snapshot)
               >= (SELECT as_of FROM snapshot WHERE id = anime.last_snapshot)""",
         (mal_id, *values, snapshot_id, snapshot_id),

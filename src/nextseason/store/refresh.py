@@ -23,12 +23,13 @@ from dataclasses import asdict, dataclass
 
 from ..live.records import RemoteAnime
 from ..search.normalize import normalize
+from .catalogue import upsert_anime
 from .conn import Conn
 from .observations import put_observation
 
 __all__ = ["LIVE_KIND", "StoredLive", "content_hash", "find_same_content", "snapshot_name",
            "write_live_snapshot", "live_snapshots", "anilist_to_mal", "known_ids",
-           "franchise_members", "upsert_anime", "snapshot_entries",
+           "franchise_members", "snapshot_entries",
            "series_entries", "StatedRelation", "stated_relations"]
 
 #: the snapshot kind of a refresh
@@ -148,7 +149,7 @@ def write_live_snapshot(conn: Conn, source: str, records: Sequence[RemoteAnime],
     for mal_id, r in sorted(rows.items()):
         values = (r.title, r.type, r.source_type, r.episodes, r.start_date, r.start_precision,
                   r.end_date, r.end_precision, r.status, r.rating, r.season, r.season_year)
-        upsert_anime(conn, mal_id, values, snap)
+        upsert_anime(conn, mal_id, snap, values, keep_missing=True)
         conn.execute(
             "INSERT INTO anime_version (mal_id, snapshot_id, title, type, source_type, episodes,"
             " start_date, start_precision, end_date, end_precision, status, rating, season,"
@@ -193,34 +194,6 @@ def write_live_snapshot(conn: Conn, source: str, records: Sequence[RemoteAnime],
     conn.execute("UPDATE snapshot SET skipped = ? WHERE id = ?",
                  (json.dumps(dict(sorted(skipped.items()))), snap))
     return StoredLive(snap, name, as_of, len(rows), len(set(rows) - before), n_rel, skipped)
-
-
-def upsert_anime(conn: Conn, mal_id: int, values: Sequence[object], snapshot_id: int) -> None:
-    """The ``anime`` row of ``mal_id`` takes ``values`` (title, type, source_type, episodes,
-    start_date, start_precision, end_date, end_precision, status, rating, season,
-    season_year) when ``snapshot_id`` is at least as new as the snapshot it holds; a value
-    the snapshot lacks keeps the old one. A new entry gets a row."""
-    conn.execute(
-            """INSERT INTO anime (mal_id, title, type, source_type, episodes, start_date,
-                 start_precision, end_date, end_precision, status, rating, season, season_year,
-                 first_snapshot, last_snapshot)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-               ON CONFLICT (mal_id) DO UPDATE SET
-                 title=excluded.title, type=COALESCE(excluded.type, anime.type),
-                 source_type=COALESCE(excluded.source_type, anime.source_type),
-                 episodes=COALESCE(excluded.episodes, anime.episodes),
-                 start_date=COALESCE(excluded.start_date, anime.start_date),
-                 start_precision=COALESCE(excluded.start_precision, anime.start_precision),
-                 end_date=COALESCE(excluded.end_date, anime.end_date),
-                 end_precision=COALESCE(excluded.end_precision, anime.end_precision),
-                 status=COALESCE(excluded.status, anime.status),
-                 rating=COALESCE(excluded.rating, anime.rating),
-                 season=COALESCE(excluded.season, anime.season),
-                 season_year=COALESCE(excluded.season_year, anime.season_year),
-                 last_snapshot=excluded.last_snapshot
-               WHERE (SELECT as_of FROM snapshot WHERE id = excluded.last_snapshot)
-                  >= (SELECT as_of FROM snapshot WHERE id = anime.last_snapshot)""",
-            (mal_id, *values, snapshot_id, snapshot_id))
 
 
 def live_snapshots(conn: Conn) -> list[tuple[int, str, str, str]]:
