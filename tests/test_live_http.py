@@ -383,3 +383,21 @@ def test_config_from_env_and_overrides() -> None:
         LiveConfig.from_env(env, jikan_url="ftp://x")
     with pytest.raises(ConfigError, match="--anilist-url"):
         LiveConfig(anilist_url="graphql.anilist.co")
+
+
+def test_clients_of_one_api_share_its_limiter() -> None:
+    """A refresh asks in several calls (the entries, then the sequels they list): the new
+    client's first request still counts the last one's."""
+    clock, replay = FakeClock(), Replay()
+    with jikan(replay, clock) as first:
+        for mal_id in (6, 69, 100):
+            first.anime(mal_id)
+    assert clock.slept == 0
+    with jikan(replay, clock) as second:
+        second.anime(439)
+    assert replay.count == 4
+    assert clock.slept == pytest.approx(1.0)
+    other = FakeClock()  # another clock (another test, another process): its own window
+    with jikan(replay, other) as third:
+        third.anime(6)
+    assert other.slept == 0

@@ -34,7 +34,7 @@ from ..errors import ApiNotFoundError, ConfigError
 from .anilist import AniListClient
 from .cache import ResponseCache
 from .config import LiveConfig
-from .http import Clock, SystemClock
+from .http import SYSTEM_CLOCK, Clock
 from .jikan import SEASONS, JikanClient
 from .records import RemoteAnime, RemoteRelation
 
@@ -180,7 +180,7 @@ def fetch(source: str, *, ids: Iterable[int] = (), season: str | SeasonSpec | No
     if not ids and spec is None:
         raise ConfigError("nothing to fetch: give --id MAL_ID or --season")
     config = config or LiveConfig.from_env()
-    clock = clock or SystemClock()
+    clock = clock or SYSTEM_CLOCK
     shared = dict(cache=cache, clock=clock, transport=transport, rng=rng)
     use_jikan, use_anilist = source in ("jikan", "both"), source in ("anilist", "both")
     jikan = JikanClient(config, **shared) if use_jikan else None  # type: ignore[arg-type]

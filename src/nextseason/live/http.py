@@ -1,11 +1,12 @@
 """The HTTP core both live clients share: rate limits, retries, timeouts, cache, errors.
 
-* **Rate limits**: a :class:`RateLimiter` per API allows at most *n* requests in any window
-  of *p* seconds, for each ``(n, p)`` it is given (Jikan: 3 per second and 60 per minute;
-  AniList: 30 per minute). It is a sliding window rather than a refilling bucket because the
-  servers count that way: a refilling bucket of 3 tokens would let a fourth request through
-  a third of a second later, inside the same second. A 429 pauses the limiter for the wait
-  the server asked for, so later requests wait too.
+* **Rate limits**: one :class:`RateLimiter` per API in the process (:func:`shared_limiter`:
+  every client of it, in every call, waits on the same window) allows at most *n* requests
+  in any window of *p* seconds, for each ``(n, p)`` it is given (Jikan: 3 per second and 60
+  per minute; AniList: 30 per minute). It is a sliding window rather than a refilling
+  bucket because the servers count that way: a refilling bucket of 3 tokens would let a
+  fourth request through a third of a second later, inside the same second. A 429 pauses
+  the limiter for the wait the server asked for, so later requests wait too.
 * **Retries**: on 429, on 5xx and on transport errors (timeouts, refused or dropped
   connections), up to ``max_retries`` times, waiting ``Retry-After`` when the server says
   (seconds or an HTTP date), else an exponential backoff (``backoff·2ⁿ``) with jitter (×0.5–1).
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 import random
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -46,8 +48,8 @@ from ..errors import (
 from .cache import CachedAnswer, ResponseCache, cache_key
 from .config import LiveConfig
 
-__all__ = ["Clock", "SystemClock", "RateLimiter", "ApiResponse", "HttpCore",
-           "parse_retry_after", "decode_json"]
+__all__ = ["Clock", "SystemClock", "SYSTEM_CLOCK", "RateLimiter", "shared_limiter",
+           "ApiResponse", "HttpCore", "parse_retry_after", "decode_json"]
 
 BodyCheck = Callable[[Any, str, int], None]
 
@@ -110,6 +112,25 @@ class RateLimiter:
     def pause(self, seconds: float) -> None:
         """No request for ``seconds`` from now (the server said to wait)."""
         self._paused_until = max(self._paused_until, self.clock.monotonic() + seconds)
+
+
+#: the process's clock: one instance, so that every client of an API shares its limiter
+SYSTEM_CLOCK = SystemClock()
+_LIMITERS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], RateLimiter]] = (
+    weakref.WeakKeyDictionary())
+
+
+def shared_limiter(api: str, base_url: str, limits: Sequence[tuple[int, float]],
+                   clock: Clock) -> RateLimiter:
+    """The one limiter of the API at ``base_url`` on ``clock``: every client of it in this
+    process counts against the same window (a refresh asks in several calls — the entries,
+    the season, the sequels they list — and a new limiter per call could start a burst
+    right after the last one's)."""
+    per_clock = _LIMITERS.setdefault(clock, {})
+    key = (api, base_url.rstrip("/"), tuple(limits))
+    if key not in per_clock:
+        per_clock[key] = RateLimiter(limits, clock)
+    return per_clock[key]
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -229,8 +250,8 @@ class HttpCore:
         self.base_url = base_url.rstrip("/")
         self.config = config
         self.ttl = ttl
-        self.clock: Clock = clock or SystemClock()
-        self.limiter = RateLimiter(limits, self.clock)
+        self.clock: Clock = clock or SYSTEM_CLOCK
+        self.limiter = shared_limiter(name, self.base_url, limits, self.clock)
         self.cache = cache if config.use_cache else None
         if self.cache is None and config.use_cache:
             self.cache = ResponseCache(config.cache_dir)
