@@ -231,6 +231,9 @@ def test_changes_include_new_article_claims(db: tuple[Path, int, str]) -> None:
     assert found[0].source.startswith("Season 2 confirmed") and "announced" in found[0].says
     assert [c for c in find_changes(conn, series=[a], since="2026-11-21")
             if c.kind == "article"] == []
+    everything = [c for c in find_changes(conn, everything=True) if c.kind == "article"]
+    assert [(c.title, c.date) for c in everything] == [(found[0].title, "2026-11-20")]
+    assert find_changes(conn) == []  # nothing is watched
     conn.close()
 
 

@@ -120,6 +120,13 @@ def franchise_of(conn: Conn, mal_id: int) -> list[int]:
         " WHERE mal_id = ?) AND mal_id <> ? ORDER BY mal_id", (mal_id, mal_id))]
 
 
+def claimed_subjects(conn: Conn, fields: Sequence[str]) -> list[int]:
+    """The entries stored claims in these fields are about."""
+    return [int(r[0]) for r in conn.execute(
+        f"SELECT DISTINCT subject_mal_id FROM claim WHERE subject_mal_id IS NOT NULL AND field"
+        f" IN ({','.join('?' * len(fields))}) ORDER BY subject_mal_id", list(fields))]
+
+
 def claims_about(conn: Conn, mal_ids: Sequence[int], fields: Sequence[str]
                  ) -> list[tuple[str, int, str, str, str | None, str]]:
     """(article_id, idx, field, value JSON, as_of, quote) of the stored claims about these

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..link.status import nice_date
 from ..store.conn import Conn
 from ..store.coverage import newest_data_date
-from ..store.history import SeriesState, claims_about, franchise_of, history
+from ..store.history import SeriesState, claimed_subjects, claims_about, franchise_of, history
 from ..store.watch import watched
 
 __all__ = ["Change", "find_changes", "CHANCE_STEP"]
@@ -115,8 +115,11 @@ def find_changes(conn: Conn, *, since: str | None = None,
         for a, b in zip(rows, rows[1:], strict=False):
             if since is None or b.recorded_on >= since:
                 out.extend(_pair(title, a, b))
-        if wanted is not None:
-            out.extend(_article_changes(conn, series_id, title, since))
+    # articles: of the wanted series; of every series an article speaks of (``everything``)
+    said = (wanted if wanted is not None
+            else _series_ids(conn, claimed_subjects(conn, _CLAIM_FIELDS)))
+    for series_id in sorted(said):
+        out.extend(_article_changes(conn, series_id, series_title(conn, series_id), since))
     out.sort(key=lambda c: (c.date or "", c.series_id, c.key))
     return out
 
