@@ -122,6 +122,29 @@ def test_bad_dates(store: Path) -> None:
     assert result.exit_code == 2
 
 
+def test_until_may_look_ahead_of_today(store: Path, tmp_path: Path) -> None:
+    """"Will it be back by next summer?" is a date after today."""
+    from datetime import date
+
+    ahead = date(date.today().year + 2, 6, 30).isoformat()
+    target = tmp_path / "ahead.csv"
+    result = runner.invoke(app, ["forecast", "--until", ahead, "-o", str(target),
+                                 "--db", str(store)])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in csv.DictReader(target.open(encoding="utf-8")) if not r["reason"]]
+    assert rows and all(float(r["p_until"]) <= float(r["p_ever"]) + 1e-9 for r in rows)
+    far = date(date.today().year + 31, 1, 1).isoformat()
+    result = runner.invoke(app, ["forecast", "--until", far, "--db", str(store)])
+    assert result.exit_code == 2 and "more than 30 years ahead" in result.output
+
+
+def test_batch_options_with_one_show_are_refused(store: Path) -> None:
+    for extra in (["--until", "2021-06-30"], ["--format", "jsonl"], ["-o", "x.csv"]):
+        result = runner.invoke(app, ["forecast", "1", *extra, "--db", str(store)])
+        assert result.exit_code == 2, extra
+        assert "for the forecast of every series" in result.output
+
+
 def test_one_show_reads_the_stored_forecast(store: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Without --as-of the answer is the build's stored forecast: no model is trained, and

@@ -100,7 +100,7 @@ def test_bad_option_values_are_one_line_errors(db: Path, tmp_path: Path) -> None
     cases: list[tuple[list[str], str]] = [
         (["forecast", "--as-of", "0001-01-01", *d], "before 1900-01-01"),
         (["forecast", "--as-of", "9999-12-31", *d], "after today"),
-        (["forecast", "--until", "2999-12-31", *d], "after today"),
+        (["forecast", "--until", "2999-12-31", *d], "more than 30 years ahead"),
         (["forecast", "--as-of", "2025-02-30", *d], "is not a date"),
         (["outlook", "1", "--as-of", "1899-12-31", *d], "before 1900"),
         (["outlook", "1", "--as-of", "2025-06-02", *d], "after today (2025-06-01)"),

@@ -173,8 +173,10 @@ def _today() -> date:
 EARLIEST = date(1900, 1, 1)
 
 
-def _iso_date(value: str, option: str, today: date | None = None) -> str:
-    """``value`` as an ISO date between 1900-01-01 and ``today``, else a ConfigError."""
+def _iso_date(value: str, option: str, today: date | None = None, *,
+              years_ahead: int = 0) -> str:
+    """``value`` as an ISO date between 1900-01-01 and ``today`` (plus ``years_ahead``
+    years, for a date a forecast looks ahead to), else a ConfigError."""
     today = today or _today()
     try:
         d = date.fromisoformat(value.strip())
@@ -182,10 +184,18 @@ def _iso_date(value: str, option: str, today: date | None = None) -> str:
         raise ConfigError(f"{option} {value!r} is not a date (use YYYY-MM-DD)") from None
     if d < EARLIEST:
         raise ConfigError(f"{option} {value} is before {EARLIEST}; no data goes back that far")
-    if d > today:
+    if not years_ahead and d > today:
         raise ConfigError(f"{option} {value} is after today ({today}); dates cannot be in "
                           "the future")
+    latest = date(today.year + years_ahead, 12, 31)
+    if d > latest:
+        raise ConfigError(f"{option} {value} is more than {years_ahead} years ahead; the"
+                          f" forecasts do not look past {latest}")
     return d.isoformat()
+
+
+#: how far past today ``forecast --until`` may look
+UNTIL_YEARS = 30
 
 
 def _inode(path: Location) -> tuple[int, ...] | None:
@@ -459,7 +469,8 @@ def forecast(
         "--as-of", metavar="DATE", help="Forecast date. Default: the newest snapshot's.",
         show_default=False)] = None,
     until: Annotated[str | None, typer.Option(
-        "--until", metavar="DATE", help="Also give p_until: the chance of a premiere by DATE.",
+        "--until", metavar="DATE",
+        help="Also give p_until: the chance of a premiere by DATE (at most 30 years ahead).",
         show_default=False)] = None,
     fmt: FormatOption = "csv",
     output: Annotated[Path | None, typer.Option(
@@ -484,7 +495,17 @@ def forecast(
     if fmt not in ("csv", "jsonl"):
         _fail(ConfigError(f"--format must be csv or jsonl, not {fmt!r}"))
     as_of = _run(lambda: _opt_date(as_of, "--as-of"))
-    until = _run(lambda: _opt_date(until, "--until"))
+    until = _run(lambda: None if until is None else _iso_date(until, "--until",
+                                                              years_ahead=UNTIL_YEARS))
+    if query is not None:
+        batch_only = [name for name, given in (("--until", until is not None),
+                                                ("--format", fmt != "csv"),
+                                                ("-o", output is not None)) if given]
+        if batch_only:
+            _fail(ConfigError(
+                f"{', '.join(batch_only)} {'is' if len(batch_only) == 1 else 'are'} for the"
+                " forecast of every series (no QUERY); for one show use --json, or --as-of"
+                " and --model"))
     _run(lambda: _writable(output))
     if query is not None:
         with _readonly(db) as conn:
