@@ -77,3 +77,42 @@ def test_migrations_are_idempotent(tmp_path: Path) -> None:
     assert {"anime", "title", "relation", "observation", "snapshot", "franchise"} <= tables
     strict = conn.execute("SELECT sql FROM sqlite_master WHERE name='anime'").fetchone()[0]
     assert strict.rstrip().endswith("STRICT")
+
+
+def test_series_states_reuse_the_forecasting_steps_statuses(built_db: Path, tmp_path: Path,
+                                                           monkeypatch) -> None:
+    """The build records each series' state from the statuses its forecasting step worked
+    out (the same date), and the rows are the ones asking again gives."""
+    import shutil
+
+    from nextseason import pipeline
+    from nextseason.forecast.dataset import series_statuses
+    from nextseason.forecast.precompute import Precomputed
+    from nextseason.store import connect
+    from nextseason.store.conn import atomic
+    from nextseason.store.history import series_latest_ids
+    from nextseason.store.snapshots import newest_snapshot_date
+    from nextseason.track import state
+
+    path = tmp_path / "copy.db"
+    shutil.copy(built_db, path)
+    conn = connect(path)
+    cols = "series_id, recorded_on, status, seasons, latest_id, next_id, evidence, p_3y"
+    built = conn.execute(f"SELECT {cols} FROM series_history ORDER BY series_id").fetchall()
+    assert built
+    today = newest_snapshot_date(conn)
+    known = Precomputed(0, today, series_statuses(conn, series_latest_ids(conn), today))
+    asked: list[int] = []
+    real = state.series_status
+    monkeypatch.setattr(state, "series_status",
+                        lambda c, m, t: asked.append(m) or real(c, m, t))
+    for statuses, asks in ((known, False), (Precomputed(0, "1999-01-01", known.statuses), True),
+                           (None, True)):
+        asked.clear()
+        conn.execute("DELETE FROM series_history")
+        with atomic(conn):
+            pipeline.record_states(conn, statuses)
+        again = conn.execute(f"SELECT {cols} FROM series_history ORDER BY series_id").fetchall()
+        assert again == built
+        assert bool(asked) == asks  # another date's statuses are not taken
+    conn.close()
