@@ -230,6 +230,8 @@ def main() -> int:
                     help="a built database to copy for each run (default .dev/real.db)")
     ap.add_argument("--pg-url", default=None,
                     help="also ingest into this PostgreSQL database (a built catalogue)")
+    ap.add_argument("--backends", default="sqlite,postgresql",
+                    help="comma-separated: sqlite, postgresql (this one with --pg-url)")
     ap.add_argument("--dev", type=Path, default=DEV)
     ap.add_argument("--keep", type=Path, default=None,
                     help="write the articles here and keep them (default: a temporary "
@@ -238,6 +240,9 @@ def main() -> int:
     a = ap.parse_args()
     small = a.small if a.small is not None else max(a.n // 10, 1)
     engines = [e.strip() for e in a.engines.split(",") if e.strip()]
+    asked = [b.strip() for b in a.backends.split(",") if b.strip()]
+    if not asked or set(asked) - {"sqlite", "postgresql"}:
+        raise SystemExit(f"--backends {a.backends!r}: sqlite and/or postgresql")
     for e in engines:
         if e != "plain" and not re.fullmatch(r"dask\d+", e):
             raise SystemExit(f"unknown engine {e!r}: plain or daskK")
@@ -252,8 +257,9 @@ def main() -> int:
         print(f"template database: {template}", flush=True)
         subs = sorted(p for p in folder.iterdir() if p.is_dir())
         sizes = sorted({small, a.n}) if small < a.n else [a.n]
-        backends = ["sqlite"] + (["postgresql"] if a.pg_url else [])
-        if not a.pg_url:
+        backends = [b for b in ("sqlite", "postgresql") if b in asked
+                     and (b == "sqlite" or a.pg_url)]
+        if "postgresql" in asked and not a.pg_url:
             print("PostgreSQL: skipped (give --pg-url postgresql://… with a built catalogue)")
         runs: list[Run] = []
         digests: dict[tuple[int, str], set[str]] = {}
