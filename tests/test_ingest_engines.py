@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_rebuild import article_and_claim_rows
 from typer.testing import CliRunner
 
 from nextseason.claims.articles import Failed, Prepared, store_outcomes
@@ -84,15 +85,6 @@ def stores(built_db: Path, tmp_path: Path) -> tuple[Path, Path]:
     return pair
 
 
-def rows(db: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    conn = sqlite3.connect(db)
-    try:
-        return (conn.execute("SELECT * FROM article ORDER BY id").fetchall(),
-                conn.execute("SELECT * FROM claim ORDER BY article_id, idx").fetchall())
-    finally:
-        conn.close()
-
-
 def ingest(*args: str) -> tuple[int, str]:
     result = runner.invoke(app, ["ingest", *args])
     assert "Traceback" not in result.output
@@ -105,15 +97,15 @@ def ingest(*args: str) -> tuple[int, str]:
 def test_dask_stores_exactly_the_plain_engines_rows_and_a_rerun_changes_nothing(
         folder: Path, stores: tuple[Path, Path], scheduler: str) -> None:
     plain, dask = stores
-    held = len(rows(plain)[0])
+    held = len(article_and_claim_rows(plain)[0])
     code, out = ingest(str(folder), "--db", str(plain))
     assert code == 0, out
     assert "14 files: 12 new" in out and "2 unchanged" in out  # b/00, zz-copy
     code, out = ingest(str(folder), "--db", str(dask), "--engine", "dask",
                        "--scheduler", scheduler)
     assert code == 0, out
-    articles, claims = rows(dask)
-    assert (articles, claims) == rows(plain)
+    articles, claims = article_and_claim_rows(dask)
+    assert (articles, claims) == article_and_claim_rows(plain)
     assert len(articles) == held + 12 and len(claims) > 12
     paths = {r[6] for r in articles}
     assert str(folder / "a" / "00-copy.txt") in paths  # the files' order decides, not timing
@@ -121,7 +113,7 @@ def test_dask_stores_exactly_the_plain_engines_rows_and_a_rerun_changes_nothing(
     code, out = ingest(str(folder), "--db", str(dask), "--engine", "dask",
                        "--scheduler", scheduler)
     assert code == 0 and "0 new" in out and "14 unchanged" in out, out
-    assert rows(dask) == (articles, claims)
+    assert article_and_claim_rows(dask) == (articles, claims)
 
 
 def test_a_local_cluster_of_one_worker(folder: Path, stores: tuple[Path, Path]) -> None:
@@ -130,7 +122,7 @@ def test_a_local_cluster_of_one_worker(folder: Path, stores: tuple[Path, Path]) 
     code, out = ingest(str(folder), "--db", str(dask), "-q", "--engine", "dask",
                        "--workers", "1")
     assert code == 0, out
-    assert rows(dask) == rows(plain)
+    assert article_and_claim_rows(dask) == article_and_claim_rows(plain)
 
 
 # ------------------------------------------------------------------------ failed files
@@ -139,7 +131,7 @@ def test_a_local_cluster_of_one_worker(folder: Path, stores: tuple[Path, Path]) 
 def test_a_bad_file_is_reported_and_the_rest_are_stored(
         folder: Path, stores: tuple[Path, Path], scheduler: str) -> None:
     plain, dask = stores
-    held = len(rows(plain)[0])
+    held = len(article_and_claim_rows(plain)[0])
     (folder / "a" / "05-image.txt").write_bytes(PNG)
     code, out = ingest(str(folder), "--db", str(dask), "--engine", "dask",
                        "--scheduler", scheduler)
@@ -148,22 +140,22 @@ def test_a_bad_file_is_reported_and_the_rest_are_stored(
     assert "15 files: 12 new" in out and "1 failed" in out
     code, out = ingest(str(folder), "--db", str(plain), "--keep-going")  # plain, the same
     assert code == 3 and "05-image.txt: binary file" in out, out
-    assert rows(dask) == rows(plain)
-    assert len(rows(dask)[0]) == held + 12
+    assert article_and_claim_rows(dask) == article_and_claim_rows(plain)
+    assert len(article_and_claim_rows(dask)[0]) == held + 12
 
 
 @pytest.mark.parametrize("engine", ["plain", "dask"])
 def test_strict_writes_nothing(folder: Path, stores: tuple[Path, Path], scheduler: str,
                                engine: str) -> None:
     db = stores[0]
-    before = rows(db)
+    before = article_and_claim_rows(db)
     (folder / "a" / "07-latin1.txt").write_bytes("la saison 2 est annoncée".encode("latin-1"))
     extra = ["--strict", "--engine", "dask", "--scheduler", scheduler] if engine == "dask" \
         else []  # strict is the plain engine's default
     code, out = ingest(str(folder), "--db", str(db), *extra)
     assert code == 3, out
     assert "07-latin1.txt" in out and "not UTF-8" in out and "nothing was stored" in out
-    assert rows(db) == before
+    assert article_and_claim_rows(db) == before
 
 
 # ------------------------------------------------------------------------ bad options
@@ -189,13 +181,13 @@ def _closed_port() -> int:
 def test_bad_options_are_refused_and_write_nothing(
         folder: Path, stores: tuple[Path, Path], options: list[str], words: str) -> None:
     db = stores[0]
-    before = rows(db)
+    before = article_and_claim_rows(db)
     port = str(_closed_port())
     code, out = ingest(str(folder), "--db", str(db),
                        *[o.replace("{port}", port) for o in options])
     assert code == 2, out
     assert words in out
-    assert rows(db) == before
+    assert article_and_claim_rows(db) == before
 
 
 def test_the_engine_checks_its_options_before_starting() -> None:

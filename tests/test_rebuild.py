@@ -56,7 +56,8 @@ def _ingest(db: Path, folder: Path) -> None:
         conn.close()
 
 
-def _user_rows(db: Path) -> tuple[list[tuple], list[tuple]]:
+def article_and_claim_rows(db: Path) -> tuple[list[tuple], list[tuple]]:
+    """Every stored article and claim row, in a fixed order."""
     conn = sqlite3.connect(db)
     try:
         return (conn.execute("SELECT * FROM article ORDER BY id").fetchall(),
@@ -69,11 +70,11 @@ def test_articles_and_claims_survive_a_rebuild(synthetic_data: Path, tmp_path: P
     db = tmp_path / "n.db"
     _quick(synthetic_data, db)
     _ingest(db, tmp_path / "articles")
-    articles, claims = _user_rows(db)
+    articles, claims = article_and_claim_rows(db)
     assert articles and claims
     report = _quick(synthetic_data, db)
     assert report.kept == {"article": len(articles), "claim": len(claims)}
-    assert _user_rows(db) == (articles, claims)
+    assert article_and_claim_rows(db) == (articles, claims)
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     assert [a.published for a in list_articles(conn)] == ["2024-03-04"]
