@@ -470,7 +470,8 @@ def forecast(
         show_default=False)] = None,
     until: Annotated[str | None, typer.Option(
         "--until", metavar="DATE",
-        help="Also give p_until: the chance of a premiere by DATE (at most 30 years ahead).",
+        help="Also give p_until: the chance of a premiere by DATE (at most "
+             f"{UNTIL_YEARS} years ahead).",
         show_default=False)] = None,
     fmt: FormatOption = "csv",
     output: Annotated[Path | None, typer.Option(

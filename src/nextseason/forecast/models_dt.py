@@ -173,11 +173,12 @@ class DiscreteTimeHazard(SurvivalModel):
         starts = np.arange(n_intervals) * self.step
         h = np.empty((len(A), n_intervals))
         chunk = max(1, 200_000 // n_intervals)  # bound memory: ~200k person-periods at a time
+        threads = gbm_threads()
         for lo in range(0, len(A), chunk):
             part = A[lo : lo + chunk]
             grid = np.column_stack(
                 [np.tile(starts, len(part)), np.repeat(part, n_intervals, axis=0)])
-            with threadpool_limits(limits=gbm_threads(), user_api="openmp"):
+            with threadpool_limits(limits=threads, user_api="openmp"):
                 p = self.classifier_.predict_proba(grid)[:, 1]
             h[lo : lo + chunk] = p.reshape(len(part), n_intervals)
         return np.clip(h, 0.0, 1.0)
@@ -199,11 +200,12 @@ class DiscreteTimeHazard(SurvivalModel):
         h = np.empty((len(A), m))
         chunk = max(1, 200_000 // m)  # bound memory: ~200k person-periods at a time
         offsets = np.arange(m)
+        threads = gbm_threads()
         for first in range(0, len(A), chunk):
             part = slice(first, first + chunk)
             starts = ((lo[part, None] + offsets[None, :]) * self.step).reshape(-1)
             grid = np.column_stack([starts, np.repeat(A[part], m, axis=0)])
-            with threadpool_limits(limits=gbm_threads(), user_api="openmp"):
+            with threadpool_limits(limits=threads, user_api="openmp"):
                 h[part] = self.classifier_.predict_proba(grid)[:, 1].reshape(-1, m)
         h = np.clip(h, 0.0, 1.0 - 1e-12)
         log_s = np.concatenate([np.zeros((len(h), 1)), np.cumsum(np.log1p(-h), axis=1)], axis=1)

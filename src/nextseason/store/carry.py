@@ -127,7 +127,7 @@ def carry_live_snapshots(old: Conn, new: Conn) -> int:
     """Copy every ``live`` snapshot of ``old`` with its rows into ``new`` (inside the
     caller's transaction on ``new``), oldest first, and let each refreshed entry's ``anime``
     row take the newest values. Returns the number of snapshots copied."""
-    from .catalogue import upsert_anime
+    from .catalogue import ANIME_COLUMNS, upsert_anime
 
     if "live_record" not in table_names(old):
         return 0
@@ -141,9 +141,8 @@ def carry_live_snapshots(old: Conn, new: Conn) -> int:
             " ON CONFLICT (name) DO NOTHING RETURNING id", tuple(snap)[1:]).fetchone()[0])
         # the anime rows first (a refreshed entry may be new): the rows below refer to them
         for row in old.execute(
-                "SELECT mal_id, title, type, source_type, episodes, start_date, start_precision,"
-                " end_date, end_precision, status, rating, season, season_year"
-                " FROM anime_version WHERE snapshot_id = ?", (snap[0],)).fetchall():
+                f"SELECT mal_id, {', '.join(ANIME_COLUMNS)} FROM anime_version"
+                " WHERE snapshot_id = ?", (snap[0],)).fetchall():
             upsert_anime(new, int(row[0]), new_id, tuple(row)[1:], keep_missing=True)
         for table, cols in _LIVE_ROWS:
             names = ", ".join(cols)
