@@ -205,3 +205,26 @@ def test_build_stores_each_series_status(store: Path) -> None:
         if st.evidence[0].mal_id is not None:
             assert next_id == st.evidence[0].mal_id and title
     conn.close()
+
+
+def test_home_names_the_season_that_aired_beside_the_announced_one(store: Path) -> None:
+    """A series whose announced season the catalogue lists (not yet aired) is shown by its
+    latest season that aired, with the announced one as "Next" — not the announced season
+    twice."""
+    import sqlite3
+
+    from nextseason.store.forecasts import announced_series
+
+    conn = sqlite3.connect(store)
+    listed_upcoming = conn.execute(
+        "SELECT count(*) FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
+        " WHERE s.status = 'announced' AND a.status = 'not_yet_aired'").fetchone()[0]
+    assert listed_upcoming, "the synthetic catalogue lists announced seasons"
+    cards = announced_series(conn)
+    assert cards
+    for mal_id, title, _type, end_date, next_title, _next_type, _next_date in cards:
+        status = conn.execute("SELECT status FROM anime WHERE mal_id = ?",
+                              (mal_id,)).fetchone()[0]
+        assert status != "not_yet_aired" and end_date, title
+        assert title != next_title
+    conn.close()

@@ -243,21 +243,23 @@ def test_a_database_from_an_older_version_is_named_and_brought_up_to_date(
     conn = sqlite3.connect(path)  # as an older nextseason left it: before the watchlist
     conn.executescript("DROP TABLE watchlist; DROP TABLE series_history;"
                        " DROP INDEX tvdb_season_snapshot;"
-                       " DELETE FROM _migrations WHERE name >= '0008';")
+                       " DELETE FROM _migrations WHERE name >= '0008';"
+                       " ALTER TABLE forecast_series DROP COLUMN aired_id;")
     conn.close()
     before = path.read_bytes()
     for command in (["changes"], ["watch", "list"], ["outlook", "1"]):
         r = _run(*command, "--db", str(path))
         assert r.exit_code == 1, command
         assert "made by an older version of nextseason" in r.output
-        assert "0008_watchlist_history, 0009_tvdb_season_snapshot" in r.output
+        assert ("0008_watchlist_history, 0009_tvdb_season_snapshot, 0010_forecast_series_aired"
+                in r.output)
         assert f"nextseason migrate --db {path}" in " ".join(r.output.split())
         assert "Traceback" not in r.output
     assert path.read_bytes() == before  # readers leave it as it was
     r = _run("migrate", "--db", str(path))
     assert r.exit_code == 0
-    assert "applied 0008_watchlist_history, 0009_tvdb_season_snapshot" in " ".join(
-        r.output.split())
+    assert ("applied 0008_watchlist_history, 0009_tvdb_season_snapshot,"
+            " 0010_forecast_series_aired") in " ".join(r.output.split())
     assert _run("changes", "--db", str(path)).exit_code == 0
     r = _run("migrate", "--db", str(path))
     assert r.exit_code == 0 and "up to date" in r.output

@@ -157,13 +157,17 @@ def _next_entries(conn: Conn, statuses: dict[int, SeriesStatus]
 
 def series_rows(conn: Conn, series: list[tuple[int, int, str]],
                 statuses: dict[int, SeriesStatus]) -> list[tuple[Any, ...]]:
-    """``forecast_series`` rows: (mal_id, latest_id, reason) with the series' status and the
-    entry it names (:data:`nextseason.store.forecasts.SERIES_COLUMNS`)."""
+    """``forecast_series`` rows: (mal_id, latest_id, reason) with the series' status, the
+    entry it names and its latest season that aired
+    (:data:`nextseason.store.forecasts.SERIES_COLUMNS`)."""
     nxt = _next_entries(conn, statuses)
     none = (None, None, None, None)
-    return [(m, latest, reason,
-             statuses[latest].status if latest in statuses else "not announced",
-             *nxt.get(latest, none)) for m, latest, reason in series]
+    out = []
+    for m, latest, reason in series:
+        st = statuses.get(latest)
+        out.append((m, latest, reason, st.status if st else "not announced",
+                    *nxt.get(latest, none), st.latest if st else None))
+    return out
 
 
 def _write(conn: Conn, records: list[tuple[Any, ...]],

@@ -29,9 +29,10 @@ __all__ = [
 FORECAST_COLUMNS = ("mal_id", "as_of", "model", "ended", "elapsed", "p_1y", "p_2y", "p_3y",
                     "p_5y", "p_ever", "curve", "factors", "comparables", "features")
 #: The columns of ``forecast_series``, in the order the writers take them: the series'
-#: status at the forecast date and the entry it names (migration 0006).
+#: status at the forecast date and the entry it names (migration 0006), and its latest season
+#: that aired (0010).
 SERIES_COLUMNS = ("mal_id", "latest_id", "reason", "status", "next_mal_id", "next_title",
-                  "next_type", "next_date")
+                  "next_type", "next_date", "aired_id")
 #: What the season and home pages list of a forecast.
 _LISTED = ("SELECT f.mal_id, a.title, a.type, f.ended, f.p_1y, f.p_2y, f.p_3y, f.p_5y,"
            " f.p_ever, f.model, f.as_of FROM forecast f JOIN anime a ON a.mal_id = f.mal_id")
@@ -114,12 +115,15 @@ def forecast_end_dates(conn: Conn) -> list[str]:
 
 def announced_series(conn: Conn, *, ended_from: str | None = None,
                      ended_before: str | None = None) -> list[tuple[Any, ...]]:
-    """(mal_id, title, type, end_date, next_title, next_type, next_date) of each latest season
-    whose series the build found announced (``forecast_series.status``; optionally: whose end
-    date lies in [``ended_from``, ``ended_before``)), by MAL id."""
+    """(mal_id, title, type, end_date, next_title, next_type, next_date) of the latest season
+    that aired (else the latest listed) of each series the build found announced
+    (``forecast_series.status``; a show none of whose seasons has aired yet is a new show,
+    not a new season, and is left out; optionally: whose end date lies in [``ended_from``,
+    ``ended_before``)), by MAL id."""
     sql = ("SELECT DISTINCT a.mal_id, a.title, a.type, a.end_date, s.next_title, s.next_type,"
-           " s.next_date FROM forecast_series s JOIN anime a ON a.mal_id = s.latest_id"
-           " WHERE s.status = 'announced'")
+           " s.next_date FROM forecast_series s"
+           " JOIN anime a ON a.mal_id = COALESCE(s.aired_id, s.latest_id)"
+           " WHERE s.status = 'announced' AND a.status <> 'not_yet_aired'")
     params: list[Any] = []
     if ended_from is not None:
         sql += " AND a.end_date >= ?"
