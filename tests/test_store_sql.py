@@ -115,7 +115,7 @@ def test_forecasts_are_replaced_in_one_transaction(fresh_db) -> None:
         forecasts.replace_forecasts(
             fresh_db, [(1, "2025-03-24", "ensemble", "2020-01-01", 5.2, .1, .2, .3, .4, .5,
                         "[]", "[]", "[]", "{}")],
-            [(1, 1, "", "not announced", None, None, None, None)])
+            [(1, 1, "", "not announced", None, None, None, None, None)])
     with pytest.raises(RuntimeError), atomic(fresh_db):
         forecasts.replace_forecasts(fresh_db, [], [])
         raise RuntimeError("the forecast failed half-way")
